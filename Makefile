@@ -1,0 +1,44 @@
+# Umwelt: `make demo` runs the demo, `make test` runs the whole suite.
+# Both install the system packages they need first (Debian, as root).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+SWIFT ?= swift
+PREFIX ?= /usr/local
+export OPENBLAS_NUM_THREADS := 1
+
+DEBIAN_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libopenblas-dev liblapacke-dev libsqlite3-dev python3
+
+.PHONY: deps build release demo test lint format install clean
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "run as root, or install:$$missing" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product umweltd
+	$(SWIFT) build -c release --product umwelt
+
+demo: build
+	./scripts/demo.sh
+
+test: deps
+	./scripts/test.sh
+
+lint:
+	$(SWIFT) format lint --strict --parallel --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --parallel --recursive Package.swift Sources Tests
+
+install: release
+	./Deploy/install.sh "$(PREFIX)"
+
+clean:
+	rm -rf .build

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import UmweltCore
+import WorldModel
+
+/// The HTTP API (see DESIGN.md, "HTTP API"): health, readiness, twins, zones, forecasts,
+/// learned parameters and anomalies. JSON bodies, RFC 3339 times, canonical units.
+struct APIRoutes: Sendable {
+    let runtimes: [String: TwinRuntime]
+    let statistics: DaemonStatistics
+    let readiness: Readiness
+
+    func build() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("healthz") { _, _ in
+            json(["status": "ok"])
+        }
+        router.get("readyz") { _, _ in
+            readiness.isReady
+                ? json(["status": "ready"])
+                : json(["status": "starting"], status: .serviceUnavailable)
+        }
+        router.get("v1/status") { _, _ in
+            json(statistics.snapshot)
+        }
+        router.get("v1/twins") { _, _ in
+            var summaries: [TwinSummary] = []
+            for id in runtimes.keys.sorted() {
+                if let runtime = runtimes[id] { summaries.append(await runtime.summary()) }
+            }
+            return json(summaries)
+        }
+        router.get("v1/twins/:twin") { _, context in
+            let runtime = try twinRuntime(context)
+            return json(await runtime.summary())
+        }
+        router.get("v1/twins/:twin/zones/:zone/forecast") { _, context in
+            let runtime = try twinRuntime(context)
+            let zone = try context.parameters.require("zone")
+            guard runtime.definition.zone(zone) != nil else {
+                throw HTTPError(.notFound, message: "twin \(runtime.definition.id) has no zone \(zone)")
+            }
+            let documents = await runtime.forecasts(zone: zone).map {
+                PayloadEncoding.forecastDocument(twin: runtime.definition.id, $0)
+            }
+            return json(documents)
+        }
+        router.get("v1/twins/:twin/zones/:zone/state") { _, context in
+            let runtime = try twinRuntime(context)
+            let zone = try context.parameters.require("zone")
+            guard let state = await runtime.states().first(where: { $0.zone == zone }) else {
+                throw HTTPError(.notFound, message: "twin \(runtime.definition.id) has no state for zone \(zone)")
+            }
+            return json(PayloadEncoding.stateDocument(twin: runtime.definition.id, state))
+        }
+        router.get("v1/twins/:twin/model") { _, context in
+            let runtime = try twinRuntime(context)
+            return json(await runtime.parameters())
+        }
+        router.get("v1/twins/:twin/anomalies") { request, context in
+            let runtime = try twinRuntime(context)
+            var since = 0.0
+            if let text = request.uri.queryParameters.get("since") {
+                guard let time = parseTimestamp(text, timezone: TimeZone(identifier: "UTC")!) else {
+                    throw HTTPError(.badRequest, message: "since: not an RFC 3339 time or Unix seconds: \(text)")
+                }
+                since = time
+            }
+            let documents = await runtime.anomalies(since: since).map {
+                PayloadEncoding.anomalyDocument(twin: runtime.definition.id, $0)
+            }
+            return json(documents)
+        }
+        return router
+    }
+
+    private func twinRuntime(_ context: BasicRequestContext) throws -> TwinRuntime {
+        let id = try context.parameters.require("twin")
+        guard let runtime = runtimes[id] else {
+            throw HTTPError(.notFound, message: "no twin \(id); known: \(runtimes.keys.sorted().joined(separator: ", "))")
+        }
+        return runtime
+    }
+}
+
+/// Encodes a value as a JSON response.
+func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    let bytes = (try? encoder.encode(value)) ?? Data("{}".utf8)
+    return Response(
+        status: status,
+        headers: [.contentType: "application/json"],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+    )
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UmweltCore
+import UmweltMQTT
+import UmweltStore
+import WorldModel
+
+/// The daemon, assembled: `build` loads and validates every twin file, opens the store,
+/// restores the models and returns the service group that `umweltd` runs.
+///
+/// Services start in dependency order and stop in reverse: HTTP, ingest, twin supervisor
+/// (final checkpoint), broker connection (publishes `offline`, disconnects).
+public struct UmweltApplication: Sendable {
+    public let group: ServiceGroup
+    public let statistics: DaemonStatistics
+    public let twins: [TwinDefinition]
+    let httpPortBox: HTTPPortBox
+
+    /// The bound HTTP port once the server listens (useful with port 0).
+    public func httpPort(timeout: Duration = .seconds(10)) async -> Int? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while clock.now < deadline {
+            if let port = httpPortBox.port { return port }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    public static func build(
+        configuration: UmweltConfiguration,
+        logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> UmweltApplication {
+        let notifier = SystemdNotifier(environment: environment)
+        notifier.notify("STATUS=loading twins from \(configuration.twinsDirectory)")
+        var twins = try TwinFileParser.loadDirectory(configuration.twinsDirectory)
+        guard !twins.isEmpty else {
+            throw ConfigurationError(
+                source: configuration.twinsDirectory,
+                field: "twins_dir",
+                reason: "no twin files (*.yaml) found"
+            )
+        }
+        if let horizon = configuration.horizonSeconds {
+            for index in twins.indices {
+                twins[index].horizonSteps = max(1, Int(horizon) / twins[index].stepSeconds)
+            }
+        }
+        try FileManager.default.createDirectory(
+            atPath: configuration.stateDirectory,
+            withIntermediateDirectories: true
+        )
+        let store = try StateStore(path: configuration.databasePath)
+        let statistics = DaemonStatistics()
+        let topics = TopicScheme(prefix: configuration.topicPrefix)
+        let router = Router(twins: twins)
+
+        var mqttConfiguration = MQTTConfiguration(
+            clientID: configuration.broker.clientID,
+            host: configuration.broker.host,
+            port: configuration.broker.port
+        )
+        mqttConfiguration.username = configuration.broker.username
+        mqttConfiguration.password = try configuration.brokerPassword()
+        mqttConfiguration.caFile = configuration.broker.caFile
+        mqttConfiguration.certFile = configuration.broker.certFile
+        mqttConfiguration.keyFile = configuration.broker.keyFile
+        if let first = twins.first, twins.count == 1 {
+            mqttConfiguration.will = Message(
+                topic: topics.status(twin: first.id),
+                payload: Array("offline".utf8),
+                qos: 1,
+                retain: true
+            )
+        }
+        let client = try MQTTClient(configuration: mqttConfiguration, logger: logger)
+        try client.subscribe(router.subscriptions, qos: 1)
+
+        notifier.notify("STATUS=restoring \(twins.count) twin(s) from \(configuration.databasePath)")
+        var runtimes: [String: TwinRuntime] = [:]
+        for twin in twins {
+            runtimes[twin.id] = await TwinRuntime.restore(
+                definition: twin,
+                configuration: ModelConfiguration(twin: twin),
+                store: store,
+                publisher: client,
+                topics: topics,
+                statistics: statistics,
+                logger: logger
+            )
+        }
+        let ordered = twins.compactMap { runtimes[$0.id] }
+
+        let readiness = Readiness()
+        let broker = BrokerConnectionService(
+            client: client,
+            twins: twins,
+            topics: topics,
+            notifier: notifier,
+            readiness: readiness,
+            logger: logger
+        )
+        let supervisor = TwinSupervisor(
+            runtimes: ordered,
+            checkpointIntervalSeconds: configuration.checkpointIntervalSeconds,
+            retentionSeconds: configuration.retentionDays * 86_400,
+            store: store,
+            notifier: notifier,
+            logger: logger
+        )
+        let ingest = IngestService(
+            client: client,
+            router: router,
+            runtimes: runtimes,
+            statistics: statistics,
+            logger: logger
+        )
+        let portBox = HTTPPortBox()
+        let http = Application(
+            router: APIRoutes(runtimes: runtimes, statistics: statistics, readiness: readiness).build(),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort),
+                serverName: "umweltd"
+            ),
+            onServerRunning: { channel in
+                portBox.port = channel.localAddress?.port
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: broker),
+                    .init(service: supervisor),
+                    .init(service: ingest),
+                    .init(service: http),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
+        return UmweltApplication(group: group, statistics: statistics, twins: twins, httpPortBox: portBox)
+    }
+}
+
+/// Holds the HTTP port once the server is bound.
+final class HTTPPortBox: Sendable {
+    private let state = Mutex<Int?>(nil)
+
+    var port: Int? {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}

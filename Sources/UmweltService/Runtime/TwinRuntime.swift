@@ -1,0 +1,380 @@
+import Foundation
+import Logging
+import UmweltCore
+import UmweltMQTT
+import UmweltStore
+import WorldModel
+
+/// One twin's live world model: the actor that owns it, feeds it readings in data time,
+/// stores what it learns and publishes forecasts, states and anomaly events.
+///
+/// Readings from sensors without a payload timestamp take their arrival time, unless the
+/// twin's data clock (driven by timestamped payloads) is more than two steps away from the
+/// wall clock, as in a replay or a fast simulation: then they take the data clock.
+public actor TwinRuntime {
+    public nonisolated let definition: TwinDefinition
+    private var model: TwinModel
+    private let store: StateStore?
+    private let publisher: (any MessagePublisher)?
+    private let topics: TopicScheme
+    private let statistics: DaemonStatistics
+    private let logger: Logger
+    private let arrivalTimedSensors: Set<SensorKey>
+    private var unsavedReadings: [Reading] = []
+    private var unsavedSteps: [StoredStep] = []
+    private var latestReadingTime: [SeriesKey: Double] = [:]
+    private var lastCheckpointStep: Double?
+    private(set) var storageFault: String?
+    private var recentAnomalies: [AnomalyEvent] = []
+    private var unsavedAnomalies: [AnomalyEvent] = []
+    private var isFlushing = false
+
+    struct SensorKey: Hashable {
+        var zone: String
+        var index: Int
+    }
+
+    init(
+        definition: TwinDefinition,
+        model: TwinModel,
+        store: StateStore?,
+        publisher: (any MessagePublisher)?,
+        topics: TopicScheme,
+        statistics: DaemonStatistics,
+        logger: Logger
+    ) {
+        self.definition = definition
+        self.model = model
+        self.store = store
+        self.publisher = publisher
+        self.topics = topics
+        self.statistics = statistics
+        var logger = logger
+        logger[metadataKey: "twin"] = "\(definition.id)"
+        self.logger = logger
+        var arrivalTimed = Set<SensorKey>()
+        for zone in definition.zones {
+            for (index, sensor) in zone.sensors.enumerated() where sensor.timePath == nil {
+                arrivalTimed.insert(SensorKey(zone: zone.id, index: index))
+            }
+        }
+        self.arrivalTimedSensors = arrivalTimed
+        self.lastCheckpointStep = model.lastClosedStep
+    }
+
+    /// Restores the latest verified checkpoint and replays the steps stored after it; a
+    /// twin without a usable checkpoint starts fresh and learns every stored step.
+    static func restore(
+        definition: TwinDefinition,
+        configuration: ModelConfiguration,
+        store: StateStore?,
+        publisher: (any MessagePublisher)?,
+        topics: TopicScheme,
+        statistics: DaemonStatistics,
+        logger: Logger
+    ) async -> TwinRuntime {
+        var model = TwinModel(twin: definition, configuration: configuration)
+        var replayAfter = -Double.infinity
+        if let store {
+            do {
+                if let load = try await store.latestCheckpoint(twin: definition.id) {
+                    if load.skippedCorrupt > 0 {
+                        logger.error(
+                            "corrupt checkpoint skipped, using an older one",
+                            metadata: ["twin": "\(definition.id)", "skipped": "\(load.skippedCorrupt)"]
+                        )
+                    }
+                    let decoded = try? JSONDecoder().decode(TwinModel.self, from: Data(load.checkpoint.payload))
+                    if load.checkpoint.modelVersion == TwinModel.checkpointVersion,
+                        let decoded, decoded.twin == definition, decoded.configuration == configuration
+                    {
+                        model = decoded
+                        replayAfter = load.checkpoint.lastStep ?? -Double.infinity
+                    } else {
+                        logger.notice(
+                            "checkpoint does not match the twin file or model version; relearning stored steps",
+                            metadata: ["twin": "\(definition.id)"]
+                        )
+                    }
+                }
+                let steps = try await store.steps(twin: definition.id, after: replayAfter)
+                let decoder = JSONDecoder()
+                var replayed = 0
+                for stored in steps {
+                    guard let step = try? decoder.decode(ClosedStep.self, from: Data(stored.payload)) else { continue }
+                    if let last = model.lastClosedStep, step.start <= last { continue }
+                    _ = model.learn(step)
+                    replayed += 1
+                }
+                logger.info(
+                    "restored twin",
+                    metadata: [
+                        "twin": "\(definition.id)", "steps_learned": "\(model.stepsLearned)",
+                        "replayed_steps": "\(replayed)",
+                    ]
+                )
+            } catch {
+                logger.error("cannot restore state; starting fresh", metadata: ["error": "\(error)"])
+            }
+        }
+        return TwinRuntime(
+            definition: definition,
+            model: model,
+            store: store,
+            publisher: publisher,
+            topics: topics,
+            statistics: statistics,
+            logger: logger
+        )
+    }
+
+    /// Feeds routed readings to the model and handles every step they close.
+    func ingest(_ readings: [Reading], arrivalTime: Double) {
+        var accepted: [Reading] = []
+        accepted.reserveCapacity(readings.count)
+        var late = 0
+        let liveClock = isDataClockLive(wallClock: arrivalTime)
+        for var reading in readings {
+            if !liveClock, let dataTime = model.dataTime,
+                arrivalTimedSensors.contains(SensorKey(zone: reading.zone, index: reading.sensorIndex))
+            {
+                reading.time = dataTime
+            }
+            switch model.ingest(reading) {
+            case .accepted:
+                accepted.append(reading)
+                let key = SeriesKey(zone: reading.zone, quantity: reading.quantity)
+                latestReadingTime[key] = max(latestReadingTime[key] ?? reading.time, reading.time)
+            case .late:
+                late += 1
+            case .unknownSeries:
+                break
+            }
+        }
+        statistics.recordAccepted(accepted)
+        if late > 0 { statistics.recordLate(late) }
+        unsavedReadings.append(contentsOf: accepted)
+        if let dataTime = model.dataTime {
+            handle(model.advance(to: dataTime))
+        }
+    }
+
+    /// Lets the wall clock close steps of sensors without payload timestamps.
+    func tick(wallClock: Double) {
+        guard !arrivalTimedSensors.isEmpty, isDataClockLive(wallClock: wallClock) else { return }
+        handle(model.advance(to: wallClock))
+    }
+
+    private func isDataClockLive(wallClock: Double) -> Bool {
+        guard let dataTime = model.dataTime else { return true }
+        return abs(wallClock - dataTime) <= 2 * Double(definition.stepSeconds)
+    }
+
+    private func handle(_ reports: [StepReport]) {
+        guard !reports.isEmpty else { return }
+        let encoder = JSONEncoder()
+        var events = 0
+        for report in reports {
+            if let payload = try? encoder.encode(report.step) {
+                unsavedSteps.append(StoredStep(start: report.step.start, payload: Array(payload)))
+            }
+            for event in report.events {
+                events += 1
+                publishAnomaly(event)
+            }
+        }
+        statistics.recordSteps(reports.count, anomalyEvents: events)
+        // A burst (replay, simulation, gateway flush) closes many steps at once: only the
+        // newest forecast matters to subscribers of the retained topics.
+        if let last = reports.last {
+            publishForecasts(last.forecasts)
+            publishStates()
+        }
+    }
+
+    private func publishForecasts(_ forecasts: [SeriesForecast]) {
+        guard let publisher else { return }
+        for forecast in forecasts {
+            let document = PayloadEncoding.forecastDocument(twin: definition.id, forecast)
+            let topic = topics.forecast(twin: definition.id, zone: forecast.zone, quantity: forecast.quantity)
+            publisher.publish(topic: topic, payload: PayloadEncoding.encode(document), qos: 1, retain: true)
+        }
+    }
+
+    private func publishStates() {
+        guard let publisher else { return }
+        for state in model.zoneStates() {
+            let document = PayloadEncoding.stateDocument(twin: definition.id, state)
+            let topic = topics.state(twin: definition.id, zone: state.zone)
+            publisher.publish(topic: topic, payload: PayloadEncoding.encode(document), qos: 1, retain: true)
+        }
+    }
+
+    private func publishAnomaly(_ event: AnomalyEvent) {
+        recentAnomalies.append(event)
+        if recentAnomalies.count > 500 { recentAnomalies.removeFirst(recentAnomalies.count - 500) }
+        unsavedAnomalies.append(event)
+        if unsavedAnomalies.count > 10_000 { unsavedAnomalies.removeFirst(unsavedAnomalies.count - 10_000) }
+        logger.notice(
+            "anomaly",
+            metadata: [
+                "zone": "\(event.zone)", "quantity": "\(event.quantity)", "kind": "\(event.kind.rawValue)",
+                "phase": "\(event.phase.rawValue)", "score": "\(PayloadEncoding.rounded(event.score))",
+                "explanation": "\(event.explanation)",
+            ]
+        )
+        guard let publisher else { return }
+        let document = PayloadEncoding.anomalyDocument(twin: definition.id, event)
+        publisher.publish(
+            topic: topics.anomaly(twin: definition.id, zone: event.zone),
+            payload: PayloadEncoding.encode(document),
+            qos: 1,
+            retain: false
+        )
+    }
+
+    /// Writes buffered readings, steps and anomaly events to the store. A storage fault is
+    /// logged and reported in health; the model keeps running from memory and the buffers
+    /// are kept (bounded) for the next attempt.
+    func flush(now: Double) async {
+        guard let store else {
+            unsavedReadings.removeAll()
+            unsavedSteps.removeAll()
+            unsavedAnomalies.removeAll()
+            return
+        }
+        // The actor is reentrant across the awaits below: one flush at a time, or rows double.
+        guard !isFlushing else { return }
+        isFlushing = true
+        defer { isFlushing = false }
+        let readings = unsavedReadings
+        let steps = unsavedSteps
+        let anomalies = unsavedAnomalies
+        do {
+            if !readings.isEmpty { try await store.insertReadings(twin: definition.id, readings) }
+            unsavedReadings.removeFirst(min(readings.count, unsavedReadings.count))
+            if !steps.isEmpty { try await store.saveSteps(twin: definition.id, steps) }
+            unsavedSteps.removeFirst(min(steps.count, unsavedSteps.count))
+            for event in anomalies {
+                try await store.saveAnomaly(storedAnomaly(event, now: now))
+            }
+            unsavedAnomalies.removeFirst(min(anomalies.count, unsavedAnomalies.count))
+            if storageFault != nil {
+                logger.notice("storage recovered")
+                storageFault = nil
+            }
+        } catch {
+            statistics.recordStorageError()
+            if storageFault == nil { logger.error("storage fault", metadata: ["error": "\(error)"]) }
+            storageFault = "\(error)"
+            // Bound memory while the store is down: keep the newest data.
+            if unsavedReadings.count > 200_000 { unsavedReadings.removeFirst(unsavedReadings.count - 200_000) }
+            if unsavedSteps.count > 50_000 { unsavedSteps.removeFirst(unsavedSteps.count - 50_000) }
+        }
+    }
+
+    private func storedAnomaly(_ event: AnomalyEvent, now: Double) -> StoredAnomaly {
+        StoredAnomaly(
+            id: event.id,
+            twin: definition.id,
+            zone: event.zone,
+            quantity: event.quantity.name,
+            kind: event.kind.rawValue,
+            severity: event.severity.rawValue,
+            score: event.score,
+            start: event.start,
+            end: event.end,
+            observed: event.observed,
+            expected: event.expected,
+            explanation: event.explanation,
+            updatedAt: now
+        )
+    }
+
+    /// Saves the model's state (after flushing steps, so a restart replays from here).
+    func checkpoint(now: Double, force: Bool = false) async {
+        await flush(now: now)
+        guard let store else { return }
+        guard force || model.lastClosedStep != lastCheckpointStep else { return }
+        do {
+            let payload = try JSONEncoder().encode(model)
+            let checkpoint = Checkpoint.make(
+                twin: definition.id,
+                createdAt: now,
+                modelVersion: TwinModel.checkpointVersion,
+                lastStep: model.lastClosedStep,
+                payload: Array(payload)
+            )
+            try await store.saveCheckpoint(checkpoint)
+            lastCheckpointStep = model.lastClosedStep
+            logger.debug("checkpoint saved", metadata: ["bytes": "\(payload.count)"])
+        } catch {
+            statistics.recordStorageError()
+            storageFault = "\(error)"
+            logger.error("checkpoint failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Queries
+
+    func forecasts(zone: String? = nil) -> [SeriesForecast] {
+        model.forecasts().filter { zone == nil || $0.zone == zone }
+    }
+
+    func summary() -> TwinSummary {
+        TwinSummary(
+            twin: definition.id,
+            stepSeconds: definition.stepSeconds,
+            stepsLearned: model.stepsLearned,
+            dataTime: model.dataTime.map { formatRFC3339($0) },
+            lastClosedStep: model.lastClosedStep.map { formatRFC3339($0) },
+            storageFault: storageFault,
+            zones: definition.zones.map { zone in
+                TwinSummary.Zone(
+                    id: zone.id,
+                    kind: zone.kind.rawValue,
+                    neighbors: zone.neighbors,
+                    warmingUp: zone.kind == .indoor ? model.isWarmingUp(zone: zone.id) : false,
+                    quantities: zone.quantities.sorted().map(\.name),
+                    lastReading: Dictionary(
+                        uniqueKeysWithValues: zone.quantities.compactMap { quantity in
+                            latestReadingTime[SeriesKey(zone: zone.id, quantity: quantity)].map {
+                                (quantity.name, formatRFC3339($0))
+                            }
+                        }
+                    )
+                )
+            }
+        )
+    }
+
+    func states() -> [ZoneState] { model.zoneStates() }
+
+    func parameters() -> [ZoneParameters] { model.parameters() }
+
+    func anomalies(since: Double) -> [AnomalyEvent] {
+        recentAnomalies.filter { ($0.end ?? $0.start) >= since || $0.end == nil }
+    }
+
+    var stepsLearned: Int { model.stepsLearned }
+}
+
+/// What `/v1/twins/{twin}` reports.
+public struct TwinSummary: Sendable, Codable {
+    public struct Zone: Sendable, Codable {
+        public var id: String
+        public var kind: String
+        public var neighbors: [String]
+        public var warmingUp: Bool
+        public var quantities: [String]
+        public var lastReading: [String: String]
+    }
+
+    public var twin: String
+    public var stepSeconds: Int
+    public var stepsLearned: Int
+    public var dataTime: String?
+    public var lastClosedStep: String?
+    public var storageFault: String?
+    public var zones: [Zone]
+}
