@@ -91,8 +91,15 @@ let package = Package(
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "UmweltCore", "COpenBLAS"]),
         .testTarget(name: "UmweltStoreTests", dependencies: ["UmweltStore", "UmweltCore"]),
         .testTarget(
+            name: "UmweltServiceTests",
+            dependencies: ["UmweltService", "UmweltCore", "WorldModel", "BuildingSimulator"]
+        ),
+        .testTarget(
             name: "IntegrationTests",
-            dependencies: ["UmweltService", "UmweltMQTT", "UmweltCore", "BuildingSimulator", "UmweltStore"]
+            dependencies: [
+                "UmweltService", "UmweltMQTT", "UmweltCore", "BuildingSimulator", "UmweltStore", "WorldModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,7 @@ struct UmweltCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "umwelt",
         abstract: "Tools around umweltd: validate twin files, simulate a building, watch forecasts.",
-        subcommands: [Validate.self, Simulate.self, Watch.self]
+        subcommands: [Validate.self, Simulate.self, Watch.self, RecordCommand.self, ImportCommand.self, BacktestCommand.self]
     )
 }
 

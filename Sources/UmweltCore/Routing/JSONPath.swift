@@ -9,6 +9,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     let components: [Component]
+    /// The path as written.
     public let description: String
 
     /// Nil when `dotted` is empty or has an empty component (`a..b`, `.a`, `a.`).
@@ -25,6 +26,11 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     private init(components: [Component], description: String) {
         self.components = components
         self.description = description
+    }
+
+    /// A path of one key, taken literally (for a binding whose path is not a valid dotted path).
+    init(singleKey key: String) {
+        self.init(components: [Component(key: Array(key.utf8), index: nil)], description: key)
     }
 
     /// The whole document (an empty path): the payload itself is the value.

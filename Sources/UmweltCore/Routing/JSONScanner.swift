@@ -103,12 +103,16 @@ struct JSONScanner {
         let checksTime = onTimePath && depth < (timePath?.count ?? 0)
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw unexpected("where a key should start") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw unexpected("where a key should start")
+            }
             let (key, hasEscapes) = try scanString()
             let childOnValuePath = checksValue && keyMatches(key, hasEscapes, valuePath!.components[depth].key)
             let childOnTimePath = checksTime && keyMatches(key, hasEscapes, timePath!.components[depth].key)
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw unexpected("where ':' should be") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw unexpected("where ':' should be")
+            }
             index += 1
             try scanValue(depth: depth + 1, onValuePath: childOnValuePath, onTimePath: childOnTimePath)
             skipWhitespace()
@@ -242,7 +246,8 @@ struct JSONScanner {
     private func unexpected(_ context: String) -> JSONScanError {
         guard index < bytes.count else { return .invalid("unexpected end of payload") }
         let byte = bytes[index]
-        let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        let shown =
+            byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
         return .invalid("unexpected \(shown) at offset \(index) \(context)")
     }
 }

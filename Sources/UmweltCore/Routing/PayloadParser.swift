@@ -2,11 +2,13 @@ import Foundation
 
 /// A value read from one payload, still in the sensor's unit.
 public struct ParsedPayload: Sendable, Equatable {
+    /// The value as the sensor sent it (booleans as 1 or 0), before unit conversion.
     public var value: Double
     /// Unix seconds from the binding's time path; nil without a time path, or when the
     /// payload lacks it (then the arrival time applies).
     public var time: Double?
 
+    /// A value with an optional payload time (Unix seconds).
     public init(value: Double, time: Double? = nil) {
         self.value = value
         self.time = time
@@ -28,6 +30,7 @@ public struct PayloadParser: Sendable {
     /// Largest accepted JSON nesting (objects and arrays).
     public static let maxJSONDepth = 32
 
+    /// The binding this parser reads for.
     public let binding: SensorBinding
     /// Payloads above this size are rejected before parsing.
     public let maxPayloadBytes: Int
@@ -49,8 +52,9 @@ public struct PayloadParser: Sendable {
         self.maxPayloadBytes = maxPayloadBytes
         self.localTime = localTime
         if binding.format == .json {
-            valuePath = binding.path.flatMap(JSONPath.init) ?? .root
-            timePath = binding.timePath.flatMap(JSONPath.init)
+            // Invalid dotted paths (`a..b`; the twin-file parser rejects them) are one literal key.
+            valuePath = binding.path.map { JSONPath($0) ?? JSONPath(singleKey: $0) } ?? .root
+            timePath = binding.timePath.map { JSONPath($0) ?? JSONPath(singleKey: $0) }
         } else {
             valuePath = nil
             timePath = nil
@@ -132,7 +136,9 @@ public struct PayloadParser: Sendable {
         case .bool(let flag):
             guard acceptsBooleans else {
                 return .failure(
-                    Failure(reason: .notANumber, detail: "value at '\(path)' is a boolean; \(binding.quantity) needs a number")
+                    Failure(
+                        reason: .notANumber,
+                        detail: "value at '\(path)' is a boolean; \(binding.quantity) needs a number")
                 )
             }
             value = flag ? 1 : 0
@@ -140,7 +146,9 @@ public struct PayloadParser: Sendable {
             let result: Result<Double, Failure>
             if hasEscapes {
                 let decoded = JSONStringDecoder.decode(bytes, range)
-                result = decoded.withUnsafeBufferPointer { textValue($0, PayloadText.trimmed($0, 0..<$0.count), at: path) }
+                result = decoded.withUnsafeBufferPointer {
+                    textValue($0, PayloadText.trimmed($0, 0..<$0.count), at: path)
+                }
             } else {
                 result = textValue(bytes, PayloadText.trimmed(bytes, range), at: path)
             }
@@ -172,14 +180,17 @@ public struct PayloadParser: Sendable {
             if let flag = PayloadText.booleanWord(bytes, range) { return .success(flag) }
             let words = "on/off, true/false, open/closed, occupied/unoccupied, yes/no, detected/clear, 1/0"
             return .failure(
-                Failure(reason: .notANumber, detail: "\(Self.quoted(bytes, range))\(location) is not a boolean word (\(words))")
+                Failure(
+                    reason: .notANumber,
+                    detail: "\(Self.quoted(bytes, range))\(location) is not a boolean word (\(words))")
             )
         }
         switch PayloadText.scalar(bytes, range, json: false) {
         case .number(let number):
             return .success(number)
         case .nonFinite:
-            return .failure(Failure(reason: .nonFinite, detail: "\(Self.quoted(bytes, range))\(location) is not finite"))
+            return .failure(
+                Failure(reason: .nonFinite, detail: "\(Self.quoted(bytes, range))\(location) is not finite"))
         case .notANumber:
             if acceptsBooleans, let flag = PayloadText.booleanWord(bytes, range) { return .success(flag) }
             let expected = acceptsBooleans ? "a number or a boolean word" : "a number"
@@ -212,7 +223,8 @@ public struct PayloadParser: Sendable {
                 }
             if let seconds { return .success(seconds) }
             return .failure(
-                Failure(reason: .badTimestamp, detail: "time \(Self.quoted(bytes, range)) at '\(path)' is not a timestamp")
+                Failure(
+                    reason: .badTimestamp, detail: "time \(Self.quoted(bytes, range)) at '\(path)' is not a timestamp")
             )
         case .nonFinite, .bool, .object, .array:
             break

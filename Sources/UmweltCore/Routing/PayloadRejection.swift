@@ -33,16 +33,19 @@ public struct PayloadRejection: Error, Sendable, Equatable, CustomStringConverti
 
     /// Topic the message arrived on.
     public var topic: String
+    /// The category; `reason.rawValue` is the metric label.
     public var reason: Reason
     /// What was wrong, for a person reading the log.
     public var detail: String
 
+    /// A rejection of a message on `topic`.
     public init(topic: String, reason: Reason, detail: String) {
         self.topic = topic
         self.reason = reason
         self.detail = detail
     }
 
+    /// `<topic>: <reason label>: <detail>`, for logs.
     public var description: String {
         "\(topic): \(reason.rawValue): \(detail)"
     }

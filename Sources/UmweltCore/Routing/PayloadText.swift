@@ -159,13 +159,14 @@ enum PayloadText {
         ("1", 1), ("0", 0),
     ].map { (Array($0.0.utf8), $0.1) }
 
+    private static let nonFiniteWords: [[UInt8]] = [Array("nan".utf8), Array("inf".utf8), Array("infinity".utf8)]
+
     private static func isNonFiniteWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         var lower = range.lowerBound
         if lower < range.upperBound, bytes[lower] == UInt8(ascii: "-") || bytes[lower] == UInt8(ascii: "+") {
             lower += 1
         }
-        let words: [[UInt8]] = [Array("nan".utf8), Array("inf".utf8), Array("infinity".utf8)]
-        return words.contains { word in
+        return nonFiniteWords.contains { word in
             word.count == range.upperBound - lower
                 && word.indices.allSatisfy { bytes[lower + $0] | 0x20 == word[$0] }
         }

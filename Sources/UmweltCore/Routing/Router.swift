@@ -2,9 +2,12 @@ import Foundation
 
 /// What one MQTT message became for one twin.
 public struct RoutedMessage: Sendable {
+    /// Validated readings in canonical units.
     public var readings: [Reading]
+    /// Why parts of the message were dropped.
     public var rejections: [PayloadRejection]
 
+    /// A routed message with the given readings and rejections.
     public init(readings: [Reading] = [], rejections: [PayloadRejection] = []) {
         self.readings = readings
         self.rejections = rejections
@@ -161,7 +164,8 @@ public struct Router: Sendable {
         let quantity = binding.quantity
         var value = binding.unit.map { $0.convertToCanonical(parsed.value, for: quantity) } ?? parsed.value
         guard value.isFinite else {
-            throw PayloadRejection(topic: topic, reason: .nonFinite, detail: "\(parsed.value) is not finite in canonical units")
+            throw PayloadRejection(
+                topic: topic, reason: .nonFinite, detail: "\(parsed.value) is not finite in canonical units")
         }
         let possible = quantity.possibleRange
         guard possible.contains(value) else {

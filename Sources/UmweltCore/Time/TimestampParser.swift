@@ -76,8 +76,11 @@ public enum TimestampParser {
 
 /// Formats Unix seconds as RFC 3339 in UTC (`2026-01-12T05:00:00Z`), with milliseconds
 /// (`2026-01-12T05:00:00.123Z`) when `fractional` is true.
+///
+/// Values beyond ±1e14 s (about three million years), NaN and infinities, which no date can
+/// show, come back as the plain number.
 public func formatRFC3339(_ unixSeconds: Double, fractional: Bool = false) -> String {
-    guard unixSeconds.isFinite else { return "\(unixSeconds)" }
+    guard unixSeconds.isFinite, abs(unixSeconds) < 1e14 else { return "\(unixSeconds)" }
     let totalMilliseconds = Int((unixSeconds * 1000).rounded(fractional ? .toNearestOrEven : .down))
     var milliseconds = totalMilliseconds % 86_400_000
     var days = totalMilliseconds / 86_400_000

@@ -79,7 +79,7 @@ extension UmweltConfiguration {
             if root == nil { return config }
             throw ConfigurationError(source: source, field: "-", reason: "expected a mapping at the top level")
         }
-        var reader = ConfigurationReader(source: source)
+        let reader = ConfigurationReader(source: source)
         try reader.apply(map, to: &config)
         return config
     }

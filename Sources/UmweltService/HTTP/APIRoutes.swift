@@ -10,8 +10,8 @@ struct APIRoutes: Sendable {
     let statistics: DaemonStatistics
     let readiness: Readiness
 
-    func build() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func build() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.get("healthz") { _, _ in
             json(["status": "ok"])
         }
@@ -61,7 +61,7 @@ struct APIRoutes: Sendable {
             let runtime = try twinRuntime(context)
             var since = 0.0
             if let text = request.uri.queryParameters.get("since") {
-                guard let time = parseTimestamp(text, timezone: TimeZone(identifier: "UTC")!) else {
+                guard let time = Double(text) ?? TimestampParser.parseRFC3339(text) else {
                     throw HTTPError(.badRequest, message: "since: not an RFC 3339 time or Unix seconds: \(text)")
                 }
                 since = time

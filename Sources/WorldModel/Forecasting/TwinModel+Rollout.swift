@@ -1,0 +1,169 @@
+import UmweltCore
+
+/// The mean paths of a joint rollout of every dynamic series and occupancy chain.
+struct Rollout: Sendable {
+    /// Per dynamic series: the model's level at horizons 1...H, nil when the level is unknown.
+    var paths: [[Double]?]
+    /// Per occupancy chain: probability (and expected count) at horizons 1...H.
+    var occupancy: [(probability: [Double], count: [Double]?)]
+}
+
+extension TwinModel {
+    /// Rolls the learned one-step dynamics of all series forward from step `originIndex`,
+    /// feeding back their own predictions (neighbours and outdoor series couple the zones):
+    ///
+    ///     y_i[t+h] = y_i[t+h−1] + s_i θ_iᵀ φ_i(ŷ[t+h−1], û[t+h−1], π̂[t+h−1], time)
+    ///
+    /// Future inputs `û` come from each input's profile blended with persistence
+    /// (`InputProfile`), future occupancy `π̂` from the occupancy chains. Cost O(H × Σ features).
+    func rollout(originIndex k: Int) -> Rollout {
+        let horizon = configuration.horizonSteps
+        let origin = Double(k) * stepSeconds
+        let occupancy = chains.map { chain in
+            chain.forecast(origin: origin, stepSeconds: stepSeconds, horizon: horizon, clock: clock)
+        }
+        var snapshot = currentSnapshot(index: k)
+        var changes = dynamics.map(\.change)
+        let known = dynamics.map { $0.level != nil }
+        var paths: [[Double]] = dynamics.map { _ in [] }
+        for i in paths.indices where known[i] { paths[i].reserveCapacity(horizon) }
+        var next = snapshot.levels
+        for h in 1...horizon {
+            if h > 1 {
+                let from = origin + Double(h - 1) * stepSeconds
+                let lead = Double(h - 1) * stepSeconds
+                for j in inputs.indices {
+                    snapshot.inputs[j] = inputs[j].forecast(at: from, lead: lead, clock: clock)
+                }
+                for c in chains.indices {
+                    let forecast = occupancy[c]
+                    snapshot.occupancy[c] = forecast.count?[h - 2] ?? forecast.probability[h - 2]
+                }
+                snapshot.dayFraction = clock.dayFraction(from)
+            }
+            for i in dynamics.indices where known[i] {
+                guard let y = snapshot.levels[i] else { continue }
+                let phi = dynamics[i].features(y: y, change: changes[i], snapshot: snapshot)
+                let delta = dynamics[i].predictedChange(phi)
+                let range = dynamics[i].key.quantity.possibleRange
+                let value = max(range.lowerBound, min(range.upperBound, y + delta))
+                next[i] = value
+                changes[i] = value - y
+                paths[i].append(value)
+            }
+            snapshot.levels = next
+        }
+        return Rollout(paths: paths.enumerated().map { known[$0.offset] ? $0.element : nil }, occupancy: occupancy)
+    }
+
+    /// Calibrated forecasts of every series from step `originIndex`; with `record`, stores them
+    /// in the calibrators to be scored when their targets arrive.
+    mutating func issueForecasts(originIndex k: Int, record: Bool) -> [SeriesForecast] {
+        let rollout = rollout(originIndex: k)
+        var forecasts: [SeriesForecast] = []
+        for i in dynamics.indices {
+            guard let path = rollout.paths[i], let forecast = calibratedForecast(i, path: path, originIndex: k)
+            else { continue }
+            if record {
+                dynamics[i].calibrator.record(
+                    originIndex: k, model: path, persistence: forecast.persistence,
+                    blended: forecast.series.points.map(\.mean)
+                )
+            }
+            forecasts.append(forecast.series)
+        }
+        for c in chains.indices {
+            let forecast = occupancyForecast(c, rollout: rollout, originIndex: k)
+            if record, let persistence = chains[c].probability {
+                occupancyCalibrators[c].record(
+                    originIndex: k, model: rollout.occupancy[c].probability, persistence: persistence,
+                    blended: forecast.points.map(\.mean)
+                )
+            }
+            forecasts.append(forecast)
+        }
+        return forecasts.sorted { SeriesKey(zone: $0.zone, quantity: $0.quantity) < SeriesKey(zone: $1.zone, quantity: $1.quantity) }
+    }
+
+    /// The current forecast for every zone and forecastable quantity, from the latest closed step.
+    public func forecasts() -> [SeriesForecast] {
+        guard let k = lastStepIndex else { return [] }
+        var copy = self
+        return copy.issueForecasts(originIndex: k, record: false)
+    }
+
+    /// Blends the model path with persistence per horizon and adds calibrated quantiles:
+    ///
+    ///     f_h = p + w_h g (m_h − p),   q_τ,h = f_h + z_τ,h s_h (1 + 2 (1 − g))
+    ///
+    /// with `p` the current level, `g` the zone's warm-up progress in [0, 1], `w_h`, `s_h`,
+    /// `z_τ,h` from the `HorizonCalibrator`.
+    private func calibratedForecast(_ i: Int, path: [Double], originIndex k: Int)
+        -> (series: SeriesForecast, persistence: Double)?
+    {
+        let series = dynamics[i]
+        guard let persistence = series.level else { return nil }
+        let zoneIndex = layout.dynamic[i].zoneIndex
+        let progress = warmupProgress(zoneIndex: zoneIndex)
+        let inflation = 1 + 2 * (1 - progress)
+        let calibration = series.calibrator.profile(horizon: path.count, priorScale: series.priorScale)
+        let range = series.key.quantity.possibleRange
+        func clamp(_ x: Double) -> Double { max(range.lowerBound, min(range.upperBound, x)) }
+        var points: [ForecastPoint] = []
+        points.reserveCapacity(path.count)
+        for h in 1...path.count {
+            let c = calibration[h - 1]
+            let mean = clamp(persistence + c.weight * progress * (path[h - 1] - persistence))
+            let scale = c.scale * inflation
+            let p10 = clamp(mean + c.lower * scale)
+            let p90 = clamp(mean + c.upper * scale)
+            let p50 = max(p10, min(p90, clamp(mean + c.median * scale)))
+            points.append(
+                ForecastPoint(time: Double(k + h) * stepSeconds, mean: mean, p10: p10, p50: p50, p90: p90)
+            )
+        }
+        let forecast = SeriesForecast(
+            zone: series.key.zone,
+            quantity: series.key.quantity,
+            issuedAt: Double(k + 1) * stepSeconds,
+            stepSeconds: twin.stepSeconds,
+            warmingUp: progress < 1,
+            stepsLearned: zoneSteps[zoneIndex],
+            points: points
+        )
+        return (forecast, persistence)
+    }
+
+    /// The occupancy forecast of chain `c`: the chain's propagated probability blended with
+    /// persistence of the current state, `π̂_h = p + w_h (π_h − p)`, `w_h` learned online by the
+    /// chain's `HorizonCalibrator` (minimising the Brier score). Expected counts scale with it.
+    private func occupancyForecast(_ c: Int, rollout: Rollout, originIndex k: Int) -> SeriesForecast {
+        let zoneIndex = layout.occupancy[c].zoneIndex
+        let forecast = rollout.occupancy[c]
+        let horizon = forecast.probability.count
+        let calibration = occupancyCalibrators[c].profile(horizon: horizon, priorScale: 0.1)
+        var points: [ForecastPoint] = []
+        var counts: [Double]? = forecast.count.map { _ in [] }
+        for h in 1...horizon {
+            let chain = forecast.probability[h - 1]
+            var p = chain
+            if let current = chains[c].probability {
+                p = max(0, min(1, current + calibration[h - 1].weight * (chain - current)))
+            }
+            points.append(ForecastPoint(time: Double(k + h) * stepSeconds, mean: p, p10: p, p50: p, p90: p))
+            if let expected = forecast.count?[h - 1] {
+                counts?.append(chain > 1e-9 ? expected * p / chain : 0)
+            }
+        }
+        return SeriesForecast(
+            zone: chains[c].zone,
+            quantity: .occupancy,
+            issuedAt: Double(k + 1) * stepSeconds,
+            stepSeconds: twin.stepSeconds,
+            warmingUp: warmupProgress(zoneIndex: zoneIndex) < 1,
+            stepsLearned: zoneSteps[zoneIndex],
+            points: points,
+            expectedCount: counts
+        )
+    }
+}

@@ -1,0 +1,83 @@
+/// Recursive least squares with exponential forgetting and a bounded covariance.
+///
+/// Model `y = θᵀφ + e`. With gain `k = Pφ / (λ + φᵀPφ)` and innovation `r = y − θᵀφ`, one update is
+///
+///     θ ← θ + k r
+///     P ← (P − k φᵀ P) / λ = (P − g gᵀ / (λ + φᵀg)) / λ,   g = Pφ
+///
+/// `λ ∈ (0.9, 1]` is the forgetting factor (memory ≈ 1/(1−λ) observations). The initial
+/// `P = δ I` is a ridge prior `θ ~ N(0, δ σ² I)`. Hygiene after every update: `P` is kept exactly
+/// symmetric (rank-1 update written to both triangles), its diagonal is floored at `1e-9 δ`
+/// and capped at `δ` (a congruence scaling of row and column, which keeps `P` positive
+/// definite) so that directions not excited by the data do not wind up under forgetting.
+/// Matrices are flat row-major `[Double]`. Cost per update O(n²).
+struct RecursiveLeastSquares: Sendable, Codable, Hashable {
+    private(set) var theta: [Double]
+    private(set) var p: [Double]
+    let forgetting: Double
+    let priorVariance: Double
+    /// Number of updates applied.
+    private(set) var updates: Int = 0
+
+    var dimension: Int { theta.count }
+
+    init(dimension: Int, forgetting: Double, priorVariance: Double = 10) {
+        theta = Array(repeating: 0, count: dimension)
+        p = Array(repeating: 0, count: dimension * dimension)
+        for i in 0..<dimension { p[i * dimension + i] = priorVariance }
+        self.forgetting = min(1, max(0.9, forgetting))
+        self.priorVariance = priorVariance
+    }
+
+    /// `θᵀφ`.
+    func predict(_ phi: [Double]) -> Double {
+        var sum = 0.0
+        for i in 0..<theta.count { sum += theta[i] * phi[i] }
+        return sum
+    }
+
+    /// `φᵀPφ`: the prediction's parameter variance in units of the noise variance.
+    func leverage(_ phi: [Double]) -> Double {
+        var g = Array(repeating: 0.0, count: theta.count)
+        BLAS.symv(n: theta.count, a: p, x: phi, y: &g)
+        return max(0, BLAS.dot(phi, g))
+    }
+
+    /// Applies one observation; `innovationLimit` clips `|r|` (a Huber-like guard against
+    /// outliers). Returns the unclipped innovation `r`.
+    @discardableResult
+    mutating func update(_ phi: [Double], target y: Double, innovationLimit: Double = .infinity) -> Double {
+        let n = theta.count
+        var g = Array(repeating: 0.0, count: n)
+        BLAS.symv(n: n, a: p, x: phi, y: &g)
+        let denominator = forgetting + max(0, BLAS.dot(phi, g))
+        let innovation = y - predict(phi)
+        let clipped = max(-innovationLimit, min(innovationLimit, innovation))
+        let step = clipped / denominator
+        for i in 0..<n { theta[i] += g[i] * step }
+        BLAS.syr(n: n, alpha: -1 / denominator, x: g, a: &p)
+        let inverseForgetting = 1 / forgetting
+        for i in 0..<(n * n) { p[i] *= inverseForgetting }
+        boundCovariance()
+        updates += 1
+        return innovation
+    }
+
+    /// Floors and caps the diagonal of `P` (see the type's documentation).
+    private mutating func boundCovariance() {
+        let n = theta.count
+        let floor = 1e-9 * priorVariance
+        for i in 0..<n {
+            let diagonal = p[i * n + i]
+            if diagonal < floor {
+                p[i * n + i] = floor
+            } else if diagonal > priorVariance {
+                let factor = (priorVariance / diagonal).squareRoot()
+                for j in 0..<n {
+                    p[i * n + j] *= factor
+                    p[j * n + i] *= factor
+                }
+            }
+        }
+    }
+}

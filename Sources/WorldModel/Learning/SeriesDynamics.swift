@@ -1,0 +1,118 @@
+import UmweltCore
+
+/// The learned one-step dynamics and filtered state of one dynamic series.
+///
+/// Model of the next step's change, in units of the series scale `s`:
+///
+///     (y[t+1] − y[t]) / s = θᵀ φ[t] + e,     φ[t] = the series' `FeatureTerm`s at step t
+///
+/// learned by `RecursiveLeastSquares`. The filtered level is the step mean when observed;
+/// through a short gap it is the one-step forecast; after `maxGapSteps` unobserved steps it is
+/// unknown. As an input to other series the latest known value is held.
+struct SeriesDynamics: Sendable, Codable, Hashable {
+    let key: SeriesKey
+    let terms: [FeatureTerm]
+    private(set) var scale: Double
+    private(set) var reference: Double
+    /// Smallest meaningful change (sensor resolution), a floor for error scales.
+    private(set) var resolution: Double
+    private(set) var isScaled: Bool
+    var rls: RecursiveLeastSquares
+    var calibrator: HorizonCalibrator
+
+    /// Filtered level at the latest processed step, nil when unknown.
+    var level: Double?
+    /// Whether `level` was observed (not predicted) at the latest processed step.
+    var levelObserved = false
+    /// Latest known value, held as an input for other series.
+    var lastKnown: Double?
+    /// Change of the level into the latest processed step.
+    var change = 0.0
+    var stepsSinceObserved = 0
+    /// Features at the latest processed step, to learn from when the next step is observed.
+    var pendingFeatures: [Double]?
+    /// Exponentially weighted mean of observed |Δy| (persistence's one-step error).
+    var changeMagnitude: Double
+    /// Exponentially weighted mean of |innovation| of the model (physical units).
+    var innovationMagnitude = 0.0
+
+    init(key: SeriesKey, terms: [FeatureTerm], forgetting: Double, horizon: Int) {
+        self.key = key
+        self.terms = terms
+        rls = RecursiveLeastSquares(dimension: terms.count, forgetting: forgetting)
+        calibrator = HorizonCalibrator(horizon: horizon)
+        switch key.quantity {
+        case .temperature: (scale, reference, resolution) = (1, 21, 0.005)
+        case .humidity: (scale, reference, resolution) = (5, 50, 0.02)
+        case .co2: (scale, reference, resolution) = (100, 600, 0.5)
+        default: (scale, reference, resolution) = (1, 0, 1e-6)
+        }
+        isScaled = key.quantity.isClimate
+        changeMagnitude = scale * 0.05
+    }
+
+    /// Learns the scale of a generic series from its first value.
+    mutating func adoptScale(from value: Double) {
+        guard !isScaled else { return }
+        scale = max(abs(value) * 0.1, 1e-3)
+        reference = value
+        resolution = scale * 1e-4
+        changeMagnitude = scale * 0.05
+        isScaled = true
+    }
+
+    /// The one-step error scale prior: the typical observed step change, floored.
+    var priorScale: Double { max(changeMagnitude, resolution) }
+
+    /// φ for level `y` with previous change `change` in `snapshot`.
+    func features(y: Double, change: Double, snapshot: InputSnapshot) -> [Double] {
+        terms.map { $0.value(y: y, reference: reference, scale: scale, change: change, snapshot: snapshot) }
+    }
+
+    /// Predicted change in physical units for features `phi`, clamped to ±2 scales.
+    func predictedChange(_ phi: [Double]) -> Double {
+        let delta = rls.predict(phi) * scale
+        return max(-2 * scale, min(2 * scale, delta))
+    }
+
+    /// Learns the transition into an observed value `y`, if the previous level was observed.
+    mutating func learn(observed y: Double) {
+        guard levelObserved, let previous = level, let phi = pendingFeatures else { return }
+        let target = (y - previous) / scale
+        let limit = rls.updates > 20 ? max(5 * innovationMagnitude / scale, 10 * resolution / scale) : .infinity
+        let innovation = rls.update(phi, target: target, innovationLimit: limit) * scale
+        let alpha = max(1 / Double(rls.updates), 0.01)
+        innovationMagnitude += alpha * (min(abs(innovation), limit * scale) - innovationMagnitude)
+        changeMagnitude += 0.02 * (abs(y - previous) - changeMagnitude)
+    }
+
+    /// Sets the state to an observed step value.
+    mutating func observe(_ y: Double) {
+        change = (levelObserved ? level.map { y - $0 } : nil) ?? 0
+        level = y
+        lastKnown = y
+        levelObserved = true
+        stepsSinceObserved = 0
+    }
+
+    /// Moves the state through an unobserved step by `predicted` change.
+    mutating func predictThrough(change predicted: Double?, maxGapSteps: Int) {
+        stepsSinceObserved += 1
+        levelObserved = false
+        if let level, let predicted, stepsSinceObserved <= maxGapSteps {
+            self.level = level + predicted
+            change = predicted
+        } else {
+            resetState()
+            stepsSinceObserved = maxGapSteps + 1
+        }
+    }
+
+    /// Forgets the dynamic state (after a long gap); learned parameters stay.
+    mutating func resetState() {
+        level = nil
+        levelObserved = false
+        change = 0
+        pendingFeatures = nil
+    }
+}

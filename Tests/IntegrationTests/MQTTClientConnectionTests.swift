@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import UmweltMQTT
+
+/// Connecting, reconnecting and sessions against a real mosquitto.
+@Suite(.serialized)
+struct MQTTClientConnectionTests {
+    @Test(.timeLimit(.minutes(1)))
+    func connectToClosedPortRetriesThenThrowsAfterTimeout() async throws {
+        let port = try MosquittoBroker.freeLoopbackPort()
+        let client = try MQTTTestSupport.client("nobody", port: port)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: MQTTError.self) {
+            try await client.connect(timeout: .milliseconds(2_500))
+        }
+        let elapsed = clock.now - start
+        #expect(elapsed >= .milliseconds(2_500) && elapsed < .seconds(6), "\(elapsed)")
+        #expect(error?.isPermanent == false)
+        let message = error?.message ?? ""
+        #expect(message.contains("could not connect to broker 127.0.0.1:\(port)"), "\(message)")
+        #expect(message.contains("3 attempts"), "\(message)")
+        #expect(message.lowercased().contains("connection refused"), "\(message)")
+        #expect(!client.isConnected)
+        await client.disconnect()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func refusedCredentialsThrowPermanentErrorWithoutRetrying() async throws {
+        let broker = try MosquittoBroker.start(extraConfig: "allow_anonymous false")
+        defer { broker.stop() }
+        for version in [ProtocolVersion.v5, .v311] {
+            let client = try MQTTTestSupport.client("anonymous", port: broker.port) { $0.protocolVersion = version }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: MQTTError.self) {
+                try await client.connect(timeout: .seconds(10))
+            }
+            #expect(clock.now - start < .seconds(2), "retried a permanent refusal")
+            #expect(error?.isPermanent == true)
+            #expect(error?.message.lowercased().contains("not authori") == true, "\(String(describing: error))")
+            await client.disconnect()
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func resubscribesAndRedeliversAfterBrokerRestart() async throws {
+        let broker = try MosquittoBroker.start()
+        defer { broker.stop() }
+        let subscriber = try MQTTTestSupport.client("restart-sub", port: broker.port)
+        try subscriber.subscribe(["restart/#"])
+        try await subscriber.connect(timeout: .seconds(10))
+        let publisher = try MQTTTestSupport.client("restart-pub", port: broker.port)
+        try await publisher.connect(timeout: .seconds(10))
+
+        try broker.restart()  // no persistence: the broker forgets every session and subscription
+        let reconnected = await MQTTTestSupport.eventually(timeout: .seconds(10)) {
+            subscriber.reconnectCount == 1 && subscriber.isConnected && publisher.isConnected
+        }
+        #expect(reconnected, "clients did not reconnect")
+
+        let late = try MQTTTestSupport.client("restart-late", port: broker.port)
+        try await late.connect(timeout: .seconds(10))
+        for index in 0..<100 {
+            try publisher.publish(Message(topic: "restart/a", payload: Array("\(index)".utf8), qos: 1))
+            try late.publish(Message(topic: "restart/b", payload: Array("\(index)".utf8), qos: 1))
+        }
+        let result = await MQTTTestSupport.collect(subscriber, count: 200, timeout: .seconds(10))
+        #expect(result.messages.count == 200)
+        #expect(result.messages.filter { $0.topic == "restart/a" }.map(\.payload) == (0..<100).map { Array("\($0)".utf8) })
+        #expect(publisher.reconnectCount == 1)
+        await late.disconnect()
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [ProtocolVersion.v5, .v311])
+    func persistentSessionDeliversMessagesQueuedWhileAway(version: ProtocolVersion) async throws {
+        let broker = try MosquittoBroker.start()
+        defer { broker.stop() }
+        var configuration = MQTTConfiguration(clientID: MQTTTestSupport.uniqueID("persistent"), port: broker.port)
+        configuration.protocolVersion = version
+        configuration.cleanSession = false
+        let first = try MQTTClient(configuration: configuration, logger: MQTTTestSupport.logger())
+        try first.subscribe(["away/#"], qos: 1)
+        try await first.connect(timeout: .seconds(10))
+        await first.disconnect()
+        #expect(await first.nextBatch() == nil, "messages stream ends at disconnect")
+
+        let publisher = try MQTTTestSupport.client("away-pub", port: broker.port)
+        try await publisher.connect(timeout: .seconds(10))
+        for index in 0..<50 {
+            try publisher.publish(Message(topic: "away/\(index)", payload: Array("\(index)".utf8), qos: 1))
+        }
+        await publisher.disconnect()  // returns once the broker acknowledged all 50
+
+        // Same client id, no subscribe call: the broker's session holds the subscription and the queue.
+        let second = try MQTTClient(configuration: configuration, logger: MQTTTestSupport.logger())
+        try await second.connect(timeout: .seconds(10))
+        let result = await MQTTTestSupport.collect(second, count: 50, timeout: .seconds(10))
+        #expect(result.messages.map(\.topic) == (0..<50).map { "away/\($0)" })
+        await second.disconnect()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func retainedStatusIsReadByNewSubscriber() async throws {
+        let broker = try MosquittoBroker.start()
+        defer { broker.stop() }
+        let topic = "\(MQTTTestSupport.uniqueID("device"))/status"
+        let device = try MQTTTestSupport.client("device", port: broker.port) {
+            $0.will = Message(topic: topic, payload: Array("offline".utf8), qos: 1, retain: true)
+        }
+        try await device.connect(timeout: .seconds(10))
+        try device.publish(Message(topic: topic, payload: Array("online".utf8), qos: 1, retain: true))
+        await device.disconnect()  // waits for the PUBACK: the retained value is stored
+
+        let reader = try MQTTTestSupport.client("reader", port: broker.port)
+        try reader.subscribe([topic])
+        try await reader.connect(timeout: .seconds(10))
+        let status = try #require(await MQTTTestSupport.collect(reader, count: 1, timeout: .seconds(5)).messages.first)
+        #expect(status.payload == Array("online".utf8), "a clean disconnect must not publish the will")
+        #expect(status.retain)
+        await reader.disconnect()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func willIsPublishedWhenConnectionDiesAndClientReconnects() async throws {
+        let broker = try MosquittoBroker.start()
+        defer { broker.stop() }
+        let topic = "\(MQTTTestSupport.uniqueID("device"))/status"
+        let watcher = try MQTTTestSupport.client("watcher", port: broker.port)
+        try watcher.subscribe([topic])
+        try await watcher.connect(timeout: .seconds(10))
+        let device = try MQTTTestSupport.client("device", port: broker.port) {
+            $0.will = Message(topic: topic, payload: Array("offline".utf8), qos: 1, retain: true)
+        }
+        try await device.connect(timeout: .seconds(10))
+        try device.publish(Message(topic: topic, payload: Array("online".utf8), qos: 1, retain: true))
+        let online = await MQTTTestSupport.collect(watcher, count: 1, timeout: .seconds(5)).messages
+        #expect(online.map(\.payload) == [Array("online".utf8)])
+
+        device.simulateConnectionLoss()
+        let will = await MQTTTestSupport.collect(watcher, count: 1, timeout: .seconds(5)).messages
+        #expect(will.map(\.payload) == [Array("offline".utf8)])
+        let reconnected = await MQTTTestSupport.eventually(timeout: .seconds(10)) {
+            device.reconnectCount == 1 && device.isConnected
+        }
+        #expect(reconnected, "device did not reconnect after the connection loss")
+
+        let reader = try MQTTTestSupport.client("reader", port: broker.port)
+        try reader.subscribe([topic])
+        try await reader.connect(timeout: .seconds(10))
+        let retained = await MQTTTestSupport.collect(reader, count: 1, timeout: .seconds(5)).messages
+        #expect(retained.map(\.payload) == [Array("offline".utf8)])
+        #expect(retained.first?.retain == true)
+        await reader.disconnect()
+        await device.disconnect()
+        await watcher.disconnect()
+    }
+}
