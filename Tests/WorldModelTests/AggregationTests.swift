@@ -1,5 +1,6 @@
 import Testing
 import UmweltCore
+
 @testable import WorldModel
 
 @Suite struct AggregationTests {

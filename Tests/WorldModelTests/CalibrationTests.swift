@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UmweltCore
+
 @testable import WorldModel
 
 @Suite struct CalibrationTests {

@@ -1,5 +1,6 @@
 import Testing
 import UmweltCore
+
 @testable import WorldModel
 
 @Suite struct OccupancyTests {
@@ -46,7 +47,8 @@ import UmweltCore
         for k in 0..<(3 * 288) {
             let time = start + Double(k) * 300
             let people = SimulatedBuilding.isWorkHours(time) ? 12.0 : 0
-            _ = model.ingest(Reading(zone: "hall", quantity: .occupancy, time: time + 5, value: people, occupancyKind: .count))
+            _ = model.ingest(
+                Reading(zone: "hall", quantity: .occupancy, time: time + 5, value: people, occupancyKind: .count))
             _ = model.advance(to: time + 400)
         }
         let forecast = model.forecasts().first { $0.quantity == .occupancy }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UmweltCore
+
 @testable import WorldModel
 
 /// Forecast error on the development recordings in /work/shared/data, against persistence,
@@ -82,20 +83,24 @@ import UmweltCore
         formatter.timeZone = TimeZone(identifier: "UTC")
         let scoreFrom = formatter.date(from: "2015-02-08 00:00:00")!.timeIntervalSince1970
         var scores: [Quantity: Score] = [:]
-        let quantities: [(Int, Quantity)] = [(2, .temperature), (3, .humidity), (4, .illuminance), (5, .co2), (7, .occupancy)]
+        let quantities: [(Int, Quantity)] = [
+            (2, .temperature), (3, .humidity), (4, .illuminance), (5, .co2), (7, .occupancy),
+        ]
         for line in text.split(separator: "\n").dropFirst() {
             let fields = Self.parseCSVLine(line)
             guard fields.count >= 8, let time = formatter.date(from: fields[1])?.timeIntervalSince1970 else { continue }
             for (column, quantity) in quantities {
                 guard let value = Double(fields[column]) else { continue }
                 _ = model.ingest(
-                    Reading(zone: "office", quantity: quantity, time: time, value: value,
-                            occupancyKind: quantity == .occupancy ? .presence : nil))
+                    Reading(
+                        zone: "office", quantity: quantity, time: time, value: value,
+                        occupancyKind: quantity == .occupancy ? .presence : nil))
             }
             for report in model.advance(to: time) {
                 for q in [Quantity.temperature, .humidity, .co2, .occupancy] {
                     scores[q, default: Score()].take(
-                        report, key: SeriesKey(zone: "office", quantity: q), scoreFrom: scoreFrom, brier: q == .occupancy)
+                        report, key: SeriesKey(zone: "office", quantity: q), scoreFrom: scoreFrom,
+                        brier: q == .occupancy)
                 }
             }
         }
@@ -114,14 +119,16 @@ import UmweltCore
                 ZoneDefinition(
                     id: "outside", kind: .outdoor,
                     sensors: [
-                        SensorBinding(quantity: .temperature, topic: "ot"), SensorBinding(quantity: .humidity, topic: "oh"),
+                        SensorBinding(quantity: .temperature, topic: "ot"),
+                        SensorBinding(quantity: .humidity, topic: "oh"),
                         SensorBinding(quantity: .co2, topic: "oc"), SensorBinding(quantity: .solar, topic: "os"),
                     ]
                 ),
                 ZoneDefinition(
                     id: "room",
                     sensors: [
-                        SensorBinding(quantity: .temperature, topic: "t"), SensorBinding(quantity: .humidity, topic: "h"),
+                        SensorBinding(quantity: .temperature, topic: "t"),
+                        SensorBinding(quantity: .humidity, topic: "h"),
                         SensorBinding(quantity: .co2, topic: "c"), SensorBinding(quantity: .setpoint, topic: "s"),
                         SensorBinding(quantity: .hvac, topic: "f"), SensorBinding(quantity: .illuminance, topic: "l"),
                         SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
@@ -149,8 +156,10 @@ import UmweltCore
             for (c, zone, quantity) in columns {
                 guard c < fields.count, var value = Double(fields[c]) else { continue }
                 if quantity == .hvac { value = value / 3 }
-                _ = model.ingest(Reading(zone: zone, quantity: quantity, time: time + 150, value: value,
-                                         occupancyKind: quantity == .occupancy ? .presence : nil))
+                _ = model.ingest(
+                    Reading(
+                        zone: zone, quantity: quantity, time: time + 150, value: value,
+                        occupancyKind: quantity == .occupancy ? .presence : nil))
             }
             for report in model.advance(to: time + 150) {
                 for event in report.events where event.phase == .opened {

@@ -19,8 +19,10 @@ extension TwinModel {
                 findings.append(
                     DetectorFinding(
                         kind: .dropout, score: 1, fired: true, observed: nil, expected: nil,
-                        explanation: { "\(key.zone) \(key.quantity.name): no reading for \(Self.text(silent, 0)) min "
-                            + "(usually every \(Self.text(usual, 0)) min) while other sensors report" }
+                        explanation: {
+                            "\(key.zone) \(key.quantity.name): no reading for \(Self.text(silent, 0)) min "
+                                + "(usually every \(Self.text(usual, 0)) min) while other sensors report"
+                        }
                     )
                 )
             }
@@ -35,8 +37,10 @@ extension TwinModel {
                     findings.append(
                         DetectorFinding(
                             kind: .outOfRange, score: 1, fired: true, observed: y, expected: nil,
-                            explanation: { "\(key.zone) \(key.quantity.name) \(Self.text(y, 1))\(unit) is outside the plausible "
-                                + "range \(Self.text(range.lowerBound, 0))...\(Self.text(range.upperBound, 0))\(unit)" }
+                            explanation: {
+                                "\(key.zone) \(key.quantity.name) \(Self.text(y, 1))\(unit) is outside the plausible "
+                                    + "range \(Self.text(range.lowerBound, 0))...\(Self.text(range.upperBound, 0))\(unit)"
+                            }
                         )
                     )
                 }
@@ -50,8 +54,10 @@ extension TwinModel {
                             DetectorFinding(
                                 kind: .deviation, score: score, fired: score >= SeriesHealth.openThreshold,
                                 observed: y, expected: mean,
-                                explanation: { "\(key.zone) \(key.quantity.name) \(Self.text(y, 2))\(unit), expected "
-                                    + "\(Self.text(low, 2))-\(Self.text(high, 2))\(unit)" }
+                                explanation: {
+                                    "\(key.zone) \(key.quantity.name) \(Self.text(y, 2))\(unit), expected "
+                                        + "\(Self.text(low, 2))-\(Self.text(high, 2))\(unit)"
+                                }
                             )
                         )
                     }
@@ -63,9 +69,11 @@ extension TwinModel {
                         findings.append(
                             DetectorFinding(
                                 kind: .stuck, score: 0.995, fired: true, observed: y, expected: expectation.expected,
-                                explanation: { "\(key.zone) \(key.quantity.name) sensor has reported exactly \(Self.text(y, 2))\(unit) "
-                                    + "for \(runLength) steps while the model expected it to move by "
-                                    + "\(Self.text(movement, 2))\(unit); check the sensor" }
+                                explanation: {
+                                    "\(key.zone) \(key.quantity.name) sensor has reported exactly \(Self.text(y, 2))\(unit) "
+                                        + "for \(runLength) steps while the model expected it to move by "
+                                        + "\(Self.text(movement, 2))\(unit); check the sensor"
+                                }
                             )
                         )
                     }

@@ -82,7 +82,9 @@ extension TwinModel {
             }
             forecasts.append(forecast)
         }
-        return forecasts.sorted { SeriesKey(zone: $0.zone, quantity: $0.quantity) < SeriesKey(zone: $1.zone, quantity: $1.quantity) }
+        return forecasts.sorted {
+            SeriesKey(zone: $0.zone, quantity: $0.quantity) < SeriesKey(zone: $1.zone, quantity: $1.quantity)
+        }
     }
 
     /// The current forecast for every zone and forecastable quantity, from the latest closed step.

@@ -48,7 +48,8 @@ struct ModelLayout: Sendable, Codable, Hashable {
             let indoor = zoneIsIndoor[zoneIndex]
             switch key.quantity {
             case .temperature, .humidity, .co2:
-                dynamic.append(DynamicSeries(key: key, role: indoor ? .indoor : .outdoor, zoneIndex: zoneIndex, terms: []))
+                dynamic.append(
+                    DynamicSeries(key: key, role: indoor ? .indoor : .outdoor, zoneIndex: zoneIndex, terms: []))
             case .generic:
                 dynamic.append(DynamicSeries(key: key, role: .generic, zoneIndex: zoneIndex, terms: []))
             case .occupancy:
@@ -77,7 +78,8 @@ struct ModelLayout: Sendable, Codable, Hashable {
     private func terms(for series: DynamicSeries, twin: TwinDefinition, outdoorID: String?) -> [FeatureTerm] {
         var terms: [FeatureTerm] = [.bias, .level, .previousChange]
         guard series.role == .indoor else {
-            if series.key.quantity == .temperature, let solar = solarInput(zone: series.key.zone, outdoorID: outdoorID) {
+            if series.key.quantity == .temperature, let solar = solarInput(zone: series.key.zone, outdoorID: outdoorID)
+            {
                 terms.append(.input(input: solar, scale: 500))
             }
             return terms + Self.timeOfDay

@@ -59,7 +59,8 @@ extension TwinModel {
                         named.append(
                             NamedParameter(
                                 name: "timeConstantHours", value: 1 / (a * stepsPerHour), unit: "h",
-                                explanation: "hours for the room to close 63 % of the gap to outdoor temperature without HVAC"
+                                explanation:
+                                    "hours for the room to close 63 % of the gap to outdoor temperature without HVAC"
                             )
                         )
                     }
@@ -73,7 +74,9 @@ extension TwinModel {
                             )
                         )
                     }
-                    if let g = coefficient({ if case .input(let u, _) = $0 { return inputs[u].key.quantity == .hvac } else { return false } }) {
+                    if let g = coefficient({
+                        if case .input(let u, _) = $0 { return inputs[u].key.quantity == .hvac } else { return false }
+                    }) {
                         named.append(
                             NamedParameter(
                                 name: "hvacCelsiusPerHour", value: g * series.scale * stepsPerHour, unit: "°C/h",
@@ -114,7 +117,8 @@ extension TwinModel {
                         NamedParameter(
                             name: "\(series.key.quantity.name)ForecastSkill\(anchor.horizon)Steps",
                             value: 1 - anchor.blendedError / anchor.persistenceError, unit: "fraction",
-                            explanation: "error reduction versus 'no change' at \(anchor.horizon) steps ahead (0 = as good, 1 = perfect)"
+                            explanation:
+                                "error reduction versus 'no change' at \(anchor.horizon) steps ahead (0 = as good, 1 = perfect)"
                         )
                     )
                 }
