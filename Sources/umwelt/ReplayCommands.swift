@@ -115,7 +115,7 @@ struct RecordCommand: AsyncParsableCommand {
         let client = try MQTTClient(configuration: configuration, logger: logger)
         try client.subscribe(Router(twins: [definition]).subscriptions, qos: 1)
         try await client.connect(timeout: .seconds(30))
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: out) else {
             throw ValidationError("--out: cannot write \(out)")
         }

@@ -25,7 +25,7 @@ struct Validate: ParsableCommand {
         var failed = false
         for path in paths {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             do {
                 let twins =
                     isDirectory.boolValue

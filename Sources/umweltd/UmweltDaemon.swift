@@ -49,7 +49,7 @@ struct UmweltDaemon: AsyncParsableCommand {
                 logger: logger,
                 environment: environment
             )
-            try await application.group.run()
+            try await application.run()
         } catch {
             logger.critical("umweltd cannot run", metadata: ["error": "\(error)"])
             throw ExitCode(1)

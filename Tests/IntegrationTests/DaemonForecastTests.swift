@@ -25,7 +25,7 @@ struct DaemonForecastTests {
             logger: logger,
             environment: [:]
         )
-        let group = Task { try await application.group.run() }
+        let group = Task { try await application.run() }
 
         // Collect every temperature forecast the daemon publishes.
         var collectorConfiguration = MQTTConfiguration(clientID: "collector-\(UUID().uuidString.prefix(8))", port: broker.port)
@@ -65,7 +65,7 @@ struct DaemonForecastTests {
         }
         #expect(learned, "daemon learned fewer than \(expectedSteps) steps")
         await simulatorClient.disconnect()
-        application.group.triggerGracefulShutdown()
+        await application.shutdown()
         try await group.value
         collecting.cancel()
         await collector.disconnect()

@@ -131,7 +131,7 @@ struct DaemonRobustnessTests {
             logger: logger,
             environment: [:]
         )
-        let group = Task { try await application.group.run() }
+        let group = Task { try await application.run() }
         let port = try #require(await application.httpPort())
         let ready = try await DaemonHarness.eventually(timeout: .seconds(20)) {
             try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
@@ -172,7 +172,7 @@ struct DaemonRobustnessTests {
         #expect(Set(snapshot.rejectedByReason.keys).count >= 4, "\(snapshot.rejectedByReason)")
         #expect(try await DaemonHarness.get(port: port, path: "/healthz").0 == 200)
         await client.disconnect()
-        application.group.triggerGracefulShutdown()
+        await application.shutdown()
         try await group.value
     }
 }

@@ -15,10 +15,10 @@ enum SimulatorFixture {
             id: "meeting-room",
             neighbors: ["open-office"],
             sensors: [
-                SensorBinding(quantity: .temperature, topic: "zigbee2mqtt/meeting_sensor", format: .json, path: "temperature", timePath: "last_seen"),
-                SensorBinding(quantity: .humidity, topic: "zigbee2mqtt/meeting_sensor", format: .json, path: "humidity", timePath: "last_seen"),
+                json(.temperature, "zigbee2mqtt/meeting_sensor", "temperature", time: "last_seen"),
+                json(.humidity, "zigbee2mqtt/meeting_sensor", "humidity", time: "last_seen"),
                 SensorBinding(quantity: .co2, topic: "site/meeting-room/co2"),
-                SensorBinding(quantity: .occupancy, topic: "zigbee2mqtt/meeting_pir", format: .json, path: "occupancy", timePath: "last_seen", occupancyKind: .presence),
+                json(.occupancy, "zigbee2mqtt/meeting_pir", "occupancy", time: "last_seen", kind: .presence),
                 SensorBinding(quantity: .setpoint, topic: "site/meeting-room/setpoint", unit: .degF),
                 SensorBinding(quantity: .hvac, topic: "site/meeting-room/valve", unit: .percent),
             ]
@@ -27,9 +27,9 @@ enum SimulatorFixture {
             id: "open-office",
             neighbors: ["meeting-room", "kitchen", "focus-room"],
             sensors: [
-                SensorBinding(quantity: .temperature, topic: "tele/open_office/SENSOR", format: .json, path: "SCD30.Temperature", timePath: "Time"),
-                SensorBinding(quantity: .humidity, topic: "tele/open_office/SENSOR", format: .json, path: "SCD30.Humidity", timePath: "Time"),
-                SensorBinding(quantity: .co2, topic: "tele/open_office/SENSOR", format: .json, path: "SCD30.CarbonDioxide", timePath: "Time"),
+                json(.temperature, "tele/open_office/SENSOR", "SCD30.Temperature", time: "Time"),
+                json(.humidity, "tele/open_office/SENSOR", "SCD30.Humidity", time: "Time"),
+                json(.co2, "tele/open_office/SENSOR", "SCD30.CarbonDioxide", time: "Time"),
                 SensorBinding(quantity: .occupancy, topic: "site/open-office/people", occupancyKind: .count),
                 SensorBinding(quantity: .setpoint, topic: "site/open-office/setpoint"),
                 SensorBinding(quantity: .hvac, topic: "site/open-office/valve", unit: .percent),
@@ -42,10 +42,11 @@ enum SimulatorFixture {
             id: "kitchen",
             neighbors: ["open-office"],
             sensors: [
-                SensorBinding(quantity: .temperature, topic: "zigbee2mqtt/kitchen_sensor", format: .json, path: "temperature", timePath: "last_seen"),
-                SensorBinding(quantity: .humidity, topic: "zigbee2mqtt/kitchen_sensor", format: .json, path: "humidity", timePath: "last_seen"),
-                SensorBinding(quantity: .occupancy, topic: "site/kitchen/presence", format: .boolean, occupancyKind: .presence),
-                SensorBinding(quantity: .window, topic: "zigbee2mqtt/kitchen_window", format: .json, path: "contact_open", timePath: "last_seen"),
+                json(.temperature, "zigbee2mqtt/kitchen_sensor", "temperature", time: "last_seen"),
+                json(.humidity, "zigbee2mqtt/kitchen_sensor", "humidity", time: "last_seen"),
+                SensorBinding(
+                    quantity: .occupancy, topic: "site/kitchen/presence", format: .boolean, occupancyKind: .presence),
+                json(.window, "zigbee2mqtt/kitchen_window", "contact_open", time: "last_seen"),
             ]
         )
         let focus = ZoneDefinition(
@@ -55,7 +56,7 @@ enum SimulatorFixture {
                 SensorBinding(quantity: .temperature, topic: "shellies/focus-room/temperature", unit: .degF),
                 SensorBinding(quantity: .humidity, topic: "shellies/focus-room/humidity"),
                 SensorBinding(quantity: .co2, topic: "site/focus-room/co2"),
-                SensorBinding(quantity: .occupancy, topic: "zigbee2mqtt/focus_pir", format: .json, path: "occupancy", timePath: "last_seen", occupancyKind: .presence),
+                json(.occupancy, "zigbee2mqtt/focus_pir", "occupancy", time: "last_seen", kind: .presence),
                 SensorBinding(quantity: .setpoint, topic: "site/focus-room/setpoint"),
                 SensorBinding(quantity: .ventilation, topic: "site/focus-room/fan", unit: .fraction),
             ]
@@ -64,9 +65,9 @@ enum SimulatorFixture {
             id: "outdoor",
             kind: .outdoor,
             sensors: [
-                SensorBinding(quantity: .temperature, topic: "weather/outdoor", format: .json, path: "temperature", timePath: "time"),
-                SensorBinding(quantity: .humidity, topic: "weather/outdoor", format: .json, path: "humidity", timePath: "time"),
-                SensorBinding(quantity: .solar, topic: "weather/outdoor", format: .json, path: "solar", timePath: "time"),
+                json(.temperature, "weather/outdoor", "temperature", time: "time"),
+                json(.humidity, "weather/outdoor", "humidity", time: "time"),
+                json(.solar, "weather/outdoor", "solar", time: "time"),
                 SensorBinding(quantity: .temperature, topic: "weather/roof/temperature_k", unit: .K),
             ]
         )
@@ -75,6 +76,17 @@ enum SimulatorFixture {
             timezone: "Europe/Berlin",
             zones: [meeting, openOffice, kitchen, focus, outdoor]
         )
+    }
+
+    /// A JSON binding with a value path and a time path.
+    private static func json(
+        _ quantity: Quantity,
+        _ topic: String,
+        _ path: String,
+        time: String,
+        kind: OccupancyKind? = nil
+    ) -> SensorBinding {
+        SensorBinding(quantity: quantity, topic: topic, format: .json, path: path, timePath: time, occupancyKind: kind)
     }
 
     static func configuration(seed: UInt64 = 1, start: Double = winterMonday) -> SimulatorConfiguration {
@@ -105,7 +117,9 @@ struct SimulatorFixtureTests {
         for tick in 0..<SimulatorFixture.ticksPerDay {
             let messages = simulator.step()
             for message in messages {
-                for (twinID, result) in router.route(topic: message.topic, payload: message.payload, arrivalTime: message.time) {
+                for (twinID, result) in router.route(
+                    topic: message.topic, payload: message.payload, arrivalTime: message.time)
+                {
                     #expect(twinID == twin.id)
                     #expect(result.rejections.isEmpty, "\(message.topic) \(message.text): \(result.rejections)")
                     for reading in result.readings {

@@ -60,14 +60,16 @@ struct SimulatorOverrideTests {
 
     @Test func openWindowExchangesAirAndCoolsTheZone() {
         let baseline = truth(zone: "meeting-room", overrides: [], fromHour: 3, hours: 1)
-        let aired = truth(zone: "meeting-room", overrides: [.windowOpen(zone: "meeting-room", true)], fromHour: 3, hours: 1)
-        #expect(aired.allSatisfy(\.windowOpen))
+        let aired = truth(
+            zone: "meeting-room", overrides: [.windowOpen(zone: "meeting-room", true)], fromHour: 3, hours: 1)
+        #expect(aired.allSatisfy { $0.windowOpen })
         #expect(mean(aired.map(\.temperature)) < mean(baseline.map(\.temperature)) - 0.2)
         #expect(mean(aired.map(\.hvacLevel)) > mean(baseline.map(\.hvacLevel)))
     }
 
     @Test func unknownZonesAreIgnored() {
-        var simulator = BuildingSimulator(twin: SimulatorFixture.office, configuration: SimulatorFixture.configuration())
+        var simulator = BuildingSimulator(
+            twin: SimulatorFixture.office, configuration: SimulatorFixture.configuration())
         let before = simulator.trueState(zone: "open-office")
         simulator.apply(.setpoint(zone: "attic", celsius: 30))
         #expect(simulator.trueState(zone: "open-office") == before)

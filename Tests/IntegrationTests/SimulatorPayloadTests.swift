@@ -108,7 +108,8 @@ struct SimulatorPayloadTests {
         #expect(valves.allSatisfy { (0...100).contains($0) } && valves.contains { $0 > 0 })
         let people = try messages("site/open-office/people").map { try #require(Int($0.text)) }
         #expect(people.max() ?? 0 >= 3)
-        let kelvin = try #require(Double(try #require(messages("weather/roof/temperature_k").first).text))
+        let roof = try #require(messages("weather/roof/temperature_k").first)
+        let kelvin = try #require(Double(roof.text))
         #expect((255...290).contains(kelvin))
         let kilowatts = try messages("site/open-office/power").map { try #require(Double($0.text)) }
         #expect(kilowatts.allSatisfy { (0...5).contains($0) } && kilowatts.contains { $0 > 1 })

@@ -39,7 +39,8 @@ struct OccupancyPlan: Sendable, Hashable {
         case (.meetingRoom, false): visits = meetings(random: &random)
         case (.kitchen, false): visits = kitchen(ratePerHour: weekdayKitchenRate, random: &random)
         case (.kitchen, true):
-            visits = random.chance(0.2) ? kitchen(ratePerHour: { ($0 >= 10 && $0 < 14) ? 0.5 : 0 }, random: &random) : []
+            visits =
+                random.chance(0.2) ? kitchen(ratePerHour: { ($0 >= 10 && $0 < 14) ? 0.5 : 0 }, random: &random) : []
         case (.focusRoom, false): visits = focusSessions(random: &random)
         case (.meetingRoom, true), (.focusRoom, true): visits = []
         }
@@ -94,7 +95,7 @@ struct OccupancyPlan: Sendable, Hashable {
             let end = (slot + duration) * 3600 + random.uniform(0...300)
             visits.append(Visit(start: start, end: end, people: people - late))
             if late > 0 { visits.append(Visit(start: slot * 3600 + random.uniform(240...600), end: end, people: late)) }
-            slot += duration + Double(random.integer(0...4)) * 0.25
+            slot += duration + Double(random.integer(1...4)) * 0.25
             slot = (slot * 4).rounded(.up) / 4
         }
         return visits

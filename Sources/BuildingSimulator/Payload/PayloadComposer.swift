@@ -146,7 +146,8 @@ struct PayloadComposer: Sendable {
         isNoisy: Bool
     ) -> String {
         let measured = present.map { entry in
-            SensorReading.measure(entry.canonical, quantity: entry.member.binding.quantity, noise: &noise, isNoisy: isNoisy)
+            SensorReading.measure(
+                entry.canonical, quantity: entry.member.binding.quantity, noise: &noise, isNoisy: isNoisy)
         }
         let readings = zip(present, measured).map { SensorReading(measured: $1, binding: $0.member.binding) }
         switch group.format {
@@ -201,7 +202,8 @@ struct PayloadComposer: Sendable {
             let relative = present[humidity].member.binding.unit.map {
                 $0.convertToCanonical(measured[humidity], for: .humidity)
             }
-            let dewPoint = Psychrometrics.dewPoint(celsius: measured[index], relativeHumidity: relative ?? measured[humidity])
+            let dewPoint = Psychrometrics.dewPoint(
+                celsius: measured[index], relativeHumidity: relative ?? measured[humidity])
             let reported = unit.convertFromCanonical(dewPoint, for: .temperature)
             object.set(.number(SensorReading.format(reported, decimals: 1)), at: (parent + ["DewPoint"])[...])
         }

@@ -44,7 +44,8 @@ enum SensorReading: Sendable, Hashable {
     }
 
     /// The noisy canonical value a sensor measures (the input of `init(measured:binding:)`).
-    static func measure(_ canonical: Double, quantity: Quantity, noise: inout SimulationRandom, isNoisy: Bool) -> Double {
+    static func measure(_ canonical: Double, quantity: Quantity, noise: inout SimulationRandom, isNoisy: Bool) -> Double
+    {
         let sigma = noiseStandardDeviation(quantity)
         guard sigma > 0, isNoisy else { return canonical }
         let noisy = canonical + sigma * noise.normal()

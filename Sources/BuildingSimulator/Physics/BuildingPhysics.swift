@@ -50,7 +50,8 @@ struct BuildingPhysics: Sendable {
             }
         }
         couplings = pairs.sorted { $0[0] != $1[0] ? $0[0] < $1[0] : $0[1] < $1[1] }.map {
-            Coupling(first: $0[0], second: $0[1], conductance: Self.neighbourConductance, airflow: Self.neighbourAirflow)
+            Coupling(
+                first: $0[0], second: $0[1], conductance: Self.neighbourConductance, airflow: Self.neighbourAirflow)
         }
     }
 
@@ -83,7 +84,8 @@ struct BuildingPhysics: Sendable {
             let p = zone.parameters
             let air = (p.envelopeConductance + p.airMassConductance + neighbourConductance[i] + flows[i].conductance)
             let exchange = (flows[i].airflow + neighbourAirflow[i]) / p.volume
-            fastest = max(fastest, air / p.airCapacity, (p.airMassConductance + p.massOutdoorConductance) / p.massCapacity)
+            fastest = max(
+                fastest, air / p.airCapacity, (p.airMassConductance + p.massOutdoorConductance) / p.massCapacity)
             fastest = max(fastest, exchange)
         }
         let count = max(1, Int((seconds * fastest / 0.3).rounded(.up)))
@@ -117,7 +119,8 @@ struct BuildingPhysics: Sendable {
                 let airHeat =
                     heat[i] + airToMass
                     + (p.envelopeConductance + flows[i].conductance) * (outdoor.temperature - zone.airTemperature)
-                    + zone.hvacLevel * p.heatingPowerWatts - zone.coolingLevel * p.coolingPowerWatts + n * p.heatPerPersonWatts + zone.electricPowerWatts
+                    + zone.hvacLevel * p.heatingPowerWatts - zone.coolingLevel * p.coolingPowerWatts + n
+                    * p.heatPerPersonWatts + zone.electricPowerWatts
                     + p.solarAirFraction * solar
                 let massHeat =
                     -airToMass + p.massOutdoorConductance * (outdoor.temperature - zone.massTemperature)

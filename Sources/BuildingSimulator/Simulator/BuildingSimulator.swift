@@ -117,7 +117,8 @@ public struct BuildingSimulator: Sendable {
     private mutating func update(_ zone: String, _ change: (inout ZoneSimulation) -> Void) {
         guard let index = zones.firstIndex(where: { $0.id == zone }) else { return }
         change(&zones[index])
-        zones[index].refreshInputs(time: time, local: clock.localTime(at: time), seconds: 0, outdoor: weather.conditions)
+        zones[index].refreshInputs(
+            time: time, local: clock.localTime(at: time), seconds: 0, outdoor: weather.conditions)
     }
 
     /// The true canonical value an indoor zone's binding measures.

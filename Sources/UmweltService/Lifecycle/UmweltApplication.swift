@@ -6,6 +6,7 @@ import Synchronization
 import UmweltCore
 import UmweltMQTT
 import UmweltStore
+import UnixSignals
 import WorldModel
 
 /// The daemon, assembled: `build` loads and validates every twin file, opens the store,
@@ -18,6 +19,16 @@ public struct UmweltApplication: Sendable {
     public let statistics: DaemonStatistics
     public let twins: [TwinDefinition]
     let httpPortBox: HTTPPortBox
+
+    /// Runs every service until SIGTERM/SIGINT (or `shutdown()`), then stops them in order.
+    public func run() async throws {
+        try await group.run()
+    }
+
+    /// Starts the graceful shutdown, as SIGTERM does.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+    }
 
     /// The bound HTTP port once the server listens (useful with port 0).
     public func httpPort(timeout: Duration = .seconds(10)) async -> Int? {

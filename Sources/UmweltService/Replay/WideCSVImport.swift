@@ -96,7 +96,8 @@ public struct WideCSVImport: Sendable {
         return messages.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     }
 
-    func parseTime(_ text: String) -> Double? {
+    /// Parses a time as the import does (RFC 3339, local `YYYY-MM-DD HH:MM`, Unix seconds).
+    public func parseTime(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed) { return TimestampParser.unixSeconds(fromNumber: seconds) }
         var normalized = trimmed

@@ -107,6 +107,13 @@ final class MosquittoBroker: @unchecked Sendable {
             process.arguments = ["-c", configPath]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
+            // The child inherits this thread's signal mask; test runner threads may block
+            // SIGTERM, which would leave the broker deaf to `stop()`. Unblock around the spawn.
+            var empty = sigset_t()
+            var previous = sigset_t()
+            sigemptyset(&empty)
+            pthread_sigmask(SIG_SETMASK, &empty, &previous)
+            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
             try process.run()
             self.process = process
         }
