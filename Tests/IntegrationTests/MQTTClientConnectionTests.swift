@@ -26,6 +26,47 @@ struct MQTTClientConnectionTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func connectToUnreachableHostHonoursTimeout() async throws {
+        // 10.255.255.1 is not routed here: TCP connect either hangs (kernel timeout ~2 min) or fails at once.
+        let client = try MQTTClient(
+            configuration: MQTTConfiguration(clientID: MQTTTestSupport.uniqueID("far"), host: "10.255.255.1", port: 1883),
+            logger: MQTTTestSupport.logger()
+        )
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: MQTTError.self) {
+            try await client.connect(timeout: .milliseconds(1_500))
+        }
+        #expect(clock.now - start < .seconds(4), "connect overran its timeout")
+        #expect(error?.message.contains("10.255.255.1:1883") == true, "\(String(describing: error))")
+        await client.disconnect()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func connectToSilentServerTimesOutWaitingForConnack() async throws {
+        // A listening socket nobody accepts from: TCP connects, CONNECT is sent, no CONNACK comes.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        try #require(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let client = try MQTTTestSupport.client("silent", port: port)
+        let error = await #expect(throws: MQTTError.self) {
+            try await client.connect(timeout: .milliseconds(1_500))
+        }
+        #expect(error?.message.contains("no CONNACK") == true, "\(String(describing: error))")
+        await client.disconnect()
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func refusedCredentialsThrowPermanentErrorWithoutRetrying() async throws {
         let broker = try MosquittoBroker.start(extraConfig: "allow_anonymous false")
         defer { broker.stop() }

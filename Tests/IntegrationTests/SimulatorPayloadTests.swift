@@ -71,6 +71,19 @@ struct SimulatorPayloadTests {
         #expect(pir["occupancy"] as? Bool == false)
     }
 
+    @Test func localTimestampsFollowDaylightSavingTime() throws {
+        // Sunday 2026-03-29 00:00 CET; two hours later the clocks read 03:00 CEST.
+        let messages = SimulationRun.messages(
+            twin: SimulatorFixture.office,
+            configuration: SimulatorFixture.configuration(start: 1_774_738_800),
+            ticks: 120
+        )
+        let tasmota = try #require(messages.last { $0.topic == "tele/open_office/SENSOR" })
+        #expect(try SimulatorFixture.jsonObject(tasmota)["Time"] as? String == "2026-03-29T03:00:00")
+        let zigbee = try #require(messages.last { $0.topic == "zigbee2mqtt/meeting_sensor" })
+        #expect(try SimulatorFixture.jsonObject(zigbee)["last_seen"] as? String == "2026-03-29T03:00:00.000+02:00")
+    }
+
     @Test func timePathNamedTimeIsUnixMilliseconds() throws {
         let first = try #require(messages("weather/outdoor").first)
         let object = try SimulatorFixture.jsonObject(first)

@@ -110,6 +110,21 @@ struct SimulatorPhysicsTests {
         #expect(dawnMean < afternoonMean)
     }
 
+    @Test func fiveMinuteTicksStayStableAndPlausible() {
+        var configuration = SimulatorFixture.configuration()
+        configuration.tickSeconds = 300
+        var run = SimulationRun(
+            twin: SimulatorFixture.office,
+            configuration: configuration,
+            composesMessages: false,
+            recordsTruth: true
+        )
+        run.run(hours: 48)
+        #expect(run.truth.count == 48 * 12 * 4)
+        #expect(run.truth.allSatisfy { (15...26).contains($0.truth.temperature) })
+        #expect(run.truth.allSatisfy { (400...2500).contains($0.truth.co2) })
+    }
+
     @Test func summerOfficeIsCooledAndStaysBelowTwentySeven() {
         // Monday 2026-07-13 00:00 in Europe/Berlin (UTC+2).
         var run = SimulationRun(

@@ -34,8 +34,8 @@ struct SetpointSchedule: Sendable, Hashable {
     /// The cooling setpoint that goes with a heating setpoint at `local`.
     static func coolingSetpoint(heating: Double, local: LocalTime) -> Double {
         let isOfficeHours = !local.isWeekend && local.hour >= occupiedStartHour && local.hour < occupiedEndHour
-        return isOfficeHours
-            ? heating + coolingDeadbandKelvin : max(unoccupiedCoolingCelsius, heating + coolingDeadbandKelvin)
+        let cooling = heating + coolingDeadbandKelvin
+        return isOfficeHours ? cooling : max(unoccupiedCoolingCelsius, cooling)
     }
 
     /// The scheduled setpoint at `local`, planning the day's manual change when a new day begins.

@@ -5,7 +5,7 @@
 ///   (σ 30 min) and leaves around 17:15 (σ 35 min), most take a 30–60 min lunch around 12:15
 ///   and one to three short breaks; weekends: now and then one or two people for a few hours;
 /// - meeting room: meetings of 2–8 people, 30–90 min, starting on quarter hours between 08:30
-///   and 17:00, sometimes with a latecomer;
+///   and 17:00 with at least a quarter of an hour between them, sometimes with latecomers;
 /// - kitchen: short visits (2–10 min, mostly alone) arriving as a Poisson process, busier
 ///   after arrival, at lunch (longer, larger groups) and in the afternoon;
 /// - focus room: one person for 30–120 min sessions;
@@ -39,8 +39,8 @@ struct OccupancyPlan: Sendable, Hashable {
         case (.meetingRoom, false): visits = meetings(random: &random)
         case (.kitchen, false): visits = kitchen(ratePerHour: weekdayKitchenRate, random: &random)
         case (.kitchen, true):
-            visits =
-                random.chance(0.2) ? kitchen(ratePerHour: { ($0 >= 10 && $0 < 14) ? 0.5 : 0 }, random: &random) : []
+            let isSomeoneIn = random.chance(0.2)
+            visits = isSomeoneIn ? kitchen(ratePerHour: { $0 >= 10 && $0 < 14 ? 0.5 : 0 }, random: &random) : []
         case (.focusRoom, false): visits = focusSessions(random: &random)
         case (.meetingRoom, true), (.focusRoom, true): visits = []
         }

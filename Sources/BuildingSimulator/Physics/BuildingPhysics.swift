@@ -82,11 +82,10 @@ struct BuildingPhysics: Sendable {
         var fastest = 0.0
         for (i, zone) in zones.enumerated() {
             let p = zone.parameters
-            let air = (p.envelopeConductance + p.airMassConductance + neighbourConductance[i] + flows[i].conductance)
+            let air = p.envelopeConductance + p.airMassConductance + neighbourConductance[i] + flows[i].conductance
+            let mass = p.airMassConductance + p.massOutdoorConductance
             let exchange = (flows[i].airflow + neighbourAirflow[i]) / p.volume
-            fastest = max(
-                fastest, air / p.airCapacity, (p.airMassConductance + p.massOutdoorConductance) / p.massCapacity)
-            fastest = max(fastest, exchange)
+            fastest = max(fastest, air / p.airCapacity, mass / p.massCapacity, exchange)
         }
         let count = max(1, Int((seconds * fastest / 0.3).rounded(.up)))
         let dt = seconds / Double(count)

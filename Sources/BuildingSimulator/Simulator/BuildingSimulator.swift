@@ -4,7 +4,8 @@ import UmweltCore
 /// send, in the twin's own topics and payload formats.
 ///
 /// Every indoor zone is a 2-node RC network (air and thermal mass) coupled to the outdoors
-/// and its neighbours, heated by a PI controller toward a scheduled setpoint, with people
+/// and its neighbours, heated by a PI controller toward a scheduled setpoint (and cooled
+/// above it plus 3 K), with people
 /// who bring heat, CO2 and moisture, mechanical ventilation in office hours and, where the
 /// twin binds a window, a window someone opens now and then (see `BuildingPhysics`,
 /// `OutdoorWeather`, `OccupancyPlan`, `SetpointSchedule`). Zones are sized and used by
@@ -18,9 +19,11 @@ public struct BuildingSimulator: Sendable {
     /// Current simulated time, Unix seconds.
     public private(set) var time: Double
 
+    /// The tick in force, seconds: the configuration's, or 60 when that is not finite (at least 1).
+    public let tickSeconds: Double
+
     private let clock: LocalClock
     private let physics: BuildingPhysics
-    private let tickSeconds: Double
     private var weather: OutdoorWeather
     private var zones: [ZoneSimulation]
     private var composer: PayloadComposer

@@ -59,7 +59,7 @@ public struct SimulationRun: Sendable {
 
     /// Runs until the simulated time reaches `time` (Unix seconds).
     public mutating func run(until time: Double) {
-        let remaining = (time - simulator.time) / simulator.configuration.tickSeconds
+        let remaining = (time - simulator.time) / simulator.tickSeconds
         run(ticks: Int(remaining.rounded(.up)))
     }
 

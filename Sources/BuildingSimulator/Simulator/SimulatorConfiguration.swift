@@ -13,6 +13,7 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     /// Zones without heating: they follow the outdoors, their neighbours and their gains.
     public var unheatedZones: Set<String> = []
 
+    /// A configuration starting at `start` (Unix seconds) with the defaults above.
     public init(start: Double) {
         self.start = start
     }

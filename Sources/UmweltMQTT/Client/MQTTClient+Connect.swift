@@ -1,4 +1,5 @@
 import CMosquitto
+import Dispatch
 import Logging
 
 extension MQTTClient {
@@ -9,7 +10,8 @@ extension MQTTClient {
     }
 
     /// Connects to the broker and starts the network thread, which from then on reconnects by
-    /// itself. Returns at once when already connected.
+    /// itself. Returns once the broker has accepted the connection and acknowledged the
+    /// subscriptions made so far; at once when already connected.
     ///
     /// Failures that may heal (broker down, connection refused, broker busy) are retried with
     /// backoff, 1 s doubling to 30 s, each logged as a warning with the reason. A broker that
@@ -28,11 +30,14 @@ extension MQTTClient {
         var attempts = 0
         while true {
             try Task.checkCancellation()
+            if state.isClosing {
+                throw MQTTError(code: 4, message: "client was disconnected while connecting", isPermanent: true)
+            }
             attempts += 1
             let remaining = timeout.map { $0 - (clock.now - start) }
-            let connackTimeout = min(remaining ?? .seconds(10), .seconds(10))
+            let stepTimeout = max(min(remaining ?? .seconds(10), .seconds(10)), .milliseconds(100))
             let error: MQTTError
-            switch await attempt(connackTimeout: max(connackTimeout, .milliseconds(100))) {
+            switch await attempt(stepTimeout: stepTimeout) {
             case .connected:
                 logger.info(
                     "connected to broker",
@@ -85,18 +90,33 @@ extension MQTTClient {
         }
     }
 
-    /// One TCP connect + CONNECT, then the network thread until CONNACK (or failure).
-    private func attempt(connackTimeout: Duration) async -> AttemptResult {
+    /// One TCP connect + CONNECT, then the network thread until CONNACK and SUBACKs (or
+    /// failure); each of the two steps waits at most `stepTimeout`.
+    private func attempt(stepTimeout: Duration) async -> AttemptResult {
         let outcome = state.beginAttempt()
         defer { state.endAttempt() }
         let version = state.protocolVersion
         let expiry = version == .v5 && !configuration.cleanSession ? configuration.sessionExpirySeconds : nil
-        let (code, systemReason) = await onBackgroundThread { [handle, configuration] in
-            handle.connect(
-                host: configuration.host,
-                port: configuration.port,
-                keepAliveSeconds: configuration.keepAliveSeconds,
-                sessionExpirySeconds: expiry
+        // The blocking connect runs on its own thread; if it outlasts the step (an unreachable
+        // host), the attempt fails now and the handle refuses new connects until it returns.
+        let call = OneShot<(code: Int32, systemReason: String)>()
+        DispatchQueue.global().async { [handle, configuration] in
+            call.deliver(
+                handle.connect(
+                    host: configuration.host,
+                    port: configuration.port,
+                    keepAliveSeconds: configuration.keepAliveSeconds,
+                    sessionExpirySeconds: expiry
+                )
+            )
+        }
+        guard let (code, systemReason) = await call.wait(timeout: stepTimeout) else {
+            return .failed(
+                MQTTError(
+                    code: Int32(MOSQ_ERR_TIMEOUT.rawValue),
+                    message: "no answer from \(state.broker) within \(stepTimeout) (TCP/TLS connect pending)",
+                    isPermanent: false
+                )
             )
         }
         guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
@@ -107,7 +127,7 @@ extension MQTTClient {
             await stopNetworkThread()
             return .failed(.library(loopCode, doing: "starting the network thread"))
         }
-        switch await outcome.wait(timeout: connackTimeout) {
+        switch await outcome.wait(timeout: stepTimeout) {
         case .accepted:
             return .connected
         case .refused(let reason):
@@ -129,7 +149,7 @@ extension MQTTClient {
             return .failed(
                 MQTTError(
                     code: Int32(MOSQ_ERR_TIMEOUT.rawValue),
-                    message: "no CONNACK from broker \(state.broker) within \(connackTimeout)",
+                    message: "no CONNACK from broker \(state.broker) within \(stepTimeout)",
                     isPermanent: false
                 )
             )

@@ -103,7 +103,7 @@ public final class MQTTClient: Sendable {
         }
         handle.disconnect()
         state.buffer.finish()
-        await onBackgroundThread { [handle] in handle.stopLoop() }
+        await onBackgroundThread { [handle] in handle.close() }
         logger.debug("disconnected from broker", metadata: ["broker": "\(state.broker)"])
     }
 

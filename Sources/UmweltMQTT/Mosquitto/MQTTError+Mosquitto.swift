@@ -9,10 +9,12 @@ import Darwin
 extension MQTTError {
     /// An error from a libmosquitto call returning `code` (`MOSQ_ERR_*`).
     ///
-    /// `systemReason` is `strerror(errno)` captured right after the call, used for `MOSQ_ERR_ERRNO`.
+    /// `systemReason` is `strerror(errno)` captured right after the call, used for `MOSQ_ERR_ERRNO`
+    /// (and the handle's own explanation for `MOSQ_ERR_CONN_PENDING`).
     static func library(_ code: Int32, doing action: String, systemReason: String? = nil) -> MQTTError {
         let reason: String
-        if code == Int32(MOSQ_ERR_ERRNO.rawValue), let systemReason {
+        let explained = [MOSQ_ERR_ERRNO, MOSQ_ERR_CONN_PENDING].contains { Int32($0.rawValue) == code }
+        if explained, let systemReason {
             reason = systemReason
         } else {
             reason = String(cString: mosquitto_strerror(code))

@@ -15,7 +15,8 @@ import Darwin
 /// network thread has been joined; libmosquitto (built with threads, as Debian's is) guards
 /// publish, subscribe and disconnect with its own mutexes so they may be called from any
 /// thread while the network thread runs; starting and stopping that thread is serialised
-/// by `loop`. Callbacks receive `ClientState` through the userdata pointer, unretained: this
+/// by `lifecycle`, and a blocking connect left behind by a timed-out attempt is never
+/// overlapped by another connect or a loop start. Callbacks receive `ClientState` through the userdata pointer, unretained: this
 /// handle keeps the state alive for as long as callbacks can run.
 final class MosquittoHandle: @unchecked Sendable {
     /// `mosquitto_lib_init()`, run once per process by the lazy static initialiser.
@@ -23,7 +24,13 @@ final class MosquittoHandle: @unchecked Sendable {
 
     private let mosq: OpaquePointer
     private let state: ClientState
-    private let loop = Mutex(false)
+    private let lifecycle = Mutex(Lifecycle())
+
+    private struct Lifecycle {
+        var isLoopRunning = false
+        var isConnecting = false
+        var isClosed = false
+    }
 
     init(configuration: MQTTConfiguration, state: ClientState) throws(MQTTError) {
         _ = Self.libraryInitialisation
@@ -67,7 +74,7 @@ final class MosquittoHandle: @unchecked Sendable {
 
     deinit {
         state.buffer.finish()
-        stopLoop()
+        close()
         mosquitto_destroy(mosq)
     }
 
@@ -75,14 +82,24 @@ final class MosquittoHandle: @unchecked Sendable {
         mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, version == .v5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311)
     }
 
-    /// Opens the TCP (and TLS) connection and sends CONNECT; blocks. Returns the result code and,
-    /// for `MOSQ_ERR_ERRNO`, the system's reason.
+    /// Opens the TCP (and TLS) connection and sends CONNECT; blocks (DNS, TCP and TLS
+    /// timeouts are the system's). Returns the result code and, for `MOSQ_ERR_ERRNO`, the
+    /// system's reason. Refuses while an earlier connect is still blocked or after `close()`.
     func connect(
         host: String,
         port: Int,
         keepAliveSeconds: Int,
         sessionExpirySeconds: Int?
     ) -> (code: Int32, systemReason: String) {
+        let refusal: String? = lifecycle.withLock { lifecycle in
+            if lifecycle.isClosed { return "the client is closed" }
+            if lifecycle.isConnecting { return "an earlier connection attempt is still waiting for the network" }
+            lifecycle.isConnecting = true
+            return nil
+        }
+        if let refusal {
+            return (Int32(MOSQ_ERR_CONN_PENDING.rawValue), refusal)
+        }
         var properties: OpaquePointer?
         defer { mosquitto_property_free_all(&properties) }
         if let sessionExpirySeconds {
@@ -91,27 +108,44 @@ final class MosquittoHandle: @unchecked Sendable {
             )
         }
         let code = mosquitto_connect_bind_v5(mosq, host, Int32(port), Int32(keepAliveSeconds), nil, properties)
-        return (code, String(cString: strerror(errno)))
+        let systemReason = String(cString: strerror(errno))
+        let closedMeanwhile = lifecycle.withLock { lifecycle in
+            lifecycle.isConnecting = false
+            return lifecycle.isClosed
+        }
+        if closedMeanwhile {
+            mosquitto_disconnect_v5(mosq, 0, nil)
+        }
+        return (code, systemReason)
     }
 
     /// Starts the network thread (reads, writes, keep-alive, reconnects with backoff).
     func startLoop() -> Int32 {
-        loop.withLock { isRunning in
-            guard !isRunning else { return Int32(MOSQ_ERR_SUCCESS.rawValue) }
+        lifecycle.withLock { lifecycle in
+            if lifecycle.isClosed { return Int32(MOSQ_ERR_NO_CONN.rawValue) }
+            guard !lifecycle.isLoopRunning else { return Int32(MOSQ_ERR_SUCCESS.rawValue) }
             let code = mosquitto_loop_start(mosq)
-            isRunning = code == Int32(MOSQ_ERR_SUCCESS.rawValue)
+            lifecycle.isLoopRunning = code == Int32(MOSQ_ERR_SUCCESS.rawValue)
             return code
         }
     }
 
-    /// Disconnects (if connected) and joins the network thread; blocks until it has ended.
+    /// Disconnects and joins the network thread; blocks until it has ended. A connect still
+    /// blocked in another thread is left to disconnect when it returns.
     func stopLoop() {
-        loop.withLock { isRunning in
+        lifecycle.withLock { lifecycle in
+            guard !lifecycle.isConnecting else { return }
             mosquitto_disconnect_v5(mosq, 0, nil)
-            guard isRunning else { return }
+            guard lifecycle.isLoopRunning else { return }
             mosquitto_loop_stop(mosq, false)
-            isRunning = false
+            lifecycle.isLoopRunning = false
         }
+    }
+
+    /// Stops for good: no connect or loop start succeeds afterwards.
+    func close() {
+        lifecycle.withLock { $0.isClosed = true }
+        stopLoop()
     }
 
     /// Sends DISCONNECT (reason 0: the broker discards the will).
