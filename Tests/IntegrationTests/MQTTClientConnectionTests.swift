@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import UmweltMQTT
 
 /// Connecting, reconnecting and sessions against a real mosquitto.
@@ -29,7 +30,8 @@ struct MQTTClientConnectionTests {
     func connectToUnreachableHostHonoursTimeout() async throws {
         // 10.255.255.1 is not routed here: TCP connect either hangs (kernel timeout ~2 min) or fails at once.
         let client = try MQTTClient(
-            configuration: MQTTConfiguration(clientID: MQTTTestSupport.uniqueID("far"), host: "10.255.255.1", port: 1883),
+            configuration: MQTTConfiguration(
+                clientID: MQTTTestSupport.uniqueID("far"), host: "10.255.255.1", port: 1883),
             logger: MQTTTestSupport.logger()
         )
         let clock = ContinuousClock()
@@ -108,94 +110,11 @@ struct MQTTClientConnectionTests {
         }
         let result = await MQTTTestSupport.collect(subscriber, count: 200, timeout: .seconds(10))
         #expect(result.messages.count == 200)
-        #expect(result.messages.filter { $0.topic == "restart/a" }.map(\.payload) == (0..<100).map { Array("\($0)".utf8) })
+        #expect(
+            result.messages.filter { $0.topic == "restart/a" }.map(\.payload) == (0..<100).map { Array("\($0)".utf8) })
         #expect(publisher.reconnectCount == 1)
         await late.disconnect()
         await publisher.disconnect()
         await subscriber.disconnect()
-    }
-
-    @Test(.timeLimit(.minutes(1)), arguments: [ProtocolVersion.v5, .v311])
-    func persistentSessionDeliversMessagesQueuedWhileAway(version: ProtocolVersion) async throws {
-        let broker = try MosquittoBroker.start()
-        defer { broker.stop() }
-        var configuration = MQTTConfiguration(clientID: MQTTTestSupport.uniqueID("persistent"), port: broker.port)
-        configuration.protocolVersion = version
-        configuration.cleanSession = false
-        let first = try MQTTClient(configuration: configuration, logger: MQTTTestSupport.logger())
-        try first.subscribe(["away/#"], qos: 1)
-        try await first.connect(timeout: .seconds(10))
-        await first.disconnect()
-        #expect(await first.nextBatch() == nil, "messages stream ends at disconnect")
-
-        let publisher = try MQTTTestSupport.client("away-pub", port: broker.port)
-        try await publisher.connect(timeout: .seconds(10))
-        for index in 0..<50 {
-            try publisher.publish(Message(topic: "away/\(index)", payload: Array("\(index)".utf8), qos: 1))
-        }
-        await publisher.disconnect()  // returns once the broker acknowledged all 50
-
-        // Same client id, no subscribe call: the broker's session holds the subscription and the queue.
-        let second = try MQTTClient(configuration: configuration, logger: MQTTTestSupport.logger())
-        try await second.connect(timeout: .seconds(10))
-        let result = await MQTTTestSupport.collect(second, count: 50, timeout: .seconds(10))
-        #expect(result.messages.map(\.topic) == (0..<50).map { "away/\($0)" })
-        await second.disconnect()
-    }
-
-    @Test(.timeLimit(.minutes(1)))
-    func retainedStatusIsReadByNewSubscriber() async throws {
-        let broker = try MosquittoBroker.start()
-        defer { broker.stop() }
-        let topic = "\(MQTTTestSupport.uniqueID("device"))/status"
-        let device = try MQTTTestSupport.client("device", port: broker.port) {
-            $0.will = Message(topic: topic, payload: Array("offline".utf8), qos: 1, retain: true)
-        }
-        try await device.connect(timeout: .seconds(10))
-        try device.publish(Message(topic: topic, payload: Array("online".utf8), qos: 1, retain: true))
-        await device.disconnect()  // waits for the PUBACK: the retained value is stored
-
-        let reader = try MQTTTestSupport.client("reader", port: broker.port)
-        try reader.subscribe([topic])
-        try await reader.connect(timeout: .seconds(10))
-        let status = try #require(await MQTTTestSupport.collect(reader, count: 1, timeout: .seconds(5)).messages.first)
-        #expect(status.payload == Array("online".utf8), "a clean disconnect must not publish the will")
-        #expect(status.retain)
-        await reader.disconnect()
-    }
-
-    @Test(.timeLimit(.minutes(1)))
-    func willIsPublishedWhenConnectionDiesAndClientReconnects() async throws {
-        let broker = try MosquittoBroker.start()
-        defer { broker.stop() }
-        let topic = "\(MQTTTestSupport.uniqueID("device"))/status"
-        let watcher = try MQTTTestSupport.client("watcher", port: broker.port)
-        try watcher.subscribe([topic])
-        try await watcher.connect(timeout: .seconds(10))
-        let device = try MQTTTestSupport.client("device", port: broker.port) {
-            $0.will = Message(topic: topic, payload: Array("offline".utf8), qos: 1, retain: true)
-        }
-        try await device.connect(timeout: .seconds(10))
-        try device.publish(Message(topic: topic, payload: Array("online".utf8), qos: 1, retain: true))
-        let online = await MQTTTestSupport.collect(watcher, count: 1, timeout: .seconds(5)).messages
-        #expect(online.map(\.payload) == [Array("online".utf8)])
-
-        device.simulateConnectionLoss()
-        let will = await MQTTTestSupport.collect(watcher, count: 1, timeout: .seconds(5)).messages
-        #expect(will.map(\.payload) == [Array("offline".utf8)])
-        let reconnected = await MQTTTestSupport.eventually(timeout: .seconds(10)) {
-            device.reconnectCount == 1 && device.isConnected
-        }
-        #expect(reconnected, "device did not reconnect after the connection loss")
-
-        let reader = try MQTTTestSupport.client("reader", port: broker.port)
-        try reader.subscribe([topic])
-        try await reader.connect(timeout: .seconds(10))
-        let retained = await MQTTTestSupport.collect(reader, count: 1, timeout: .seconds(5)).messages
-        #expect(retained.map(\.payload) == [Array("offline".utf8)])
-        #expect(retained.first?.retain == true)
-        await reader.disconnect()
-        await device.disconnect()
-        await watcher.disconnect()
     }
 }

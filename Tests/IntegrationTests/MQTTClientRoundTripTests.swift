@@ -25,10 +25,12 @@ struct MQTTClientRoundTripTests {
             try publisher.publish(Message(topic: "bench/\(index % 10)", payload: Array("\(index)".utf8), qos: 1))
         }
         let result = await collected
-        let seconds = Double((clock.now - start).components.attoseconds) / 1e18
+        let seconds =
+            Double((clock.now - start).components.attoseconds) / 1e18
             + Double((clock.now - start).components.seconds)
-        print("MQTT round trip: \(result.messages.count) QoS 1 messages in \(String(format: "%.3f", seconds)) s = "
-            + "\(Int(Double(result.messages.count) / seconds)) msg/s, \(result.batches) batches")
+        print(
+            "MQTT round trip: \(result.messages.count) QoS 1 messages in \(String(format: "%.3f", seconds)) s = "
+                + "\(Int(Double(result.messages.count) / seconds)) msg/s, \(result.batches) batches")
 
         #expect(result.messages.count == count)
         let received = result.messages.map { Int(String(decoding: $0.payload, as: UTF8.self)) ?? -1 }
@@ -88,7 +90,8 @@ struct MQTTClientRoundTripTests {
                 correlationData: correlation
             )
         )
-        let request = try #require(await MQTTTestSupport.collect(responder, count: 1, timeout: .seconds(5)).messages.first)
+        let request = try #require(
+            await MQTTTestSupport.collect(responder, count: 1, timeout: .seconds(5)).messages.first)
         #expect(request.responseTopic == responseTopic)
         #expect(request.correlationData == correlation)
         #expect(request.payload == Array("ping".utf8))
@@ -101,7 +104,8 @@ struct MQTTClientRoundTripTests {
                 correlationData: request.correlationData
             )
         )
-        let response = try #require(await MQTTTestSupport.collect(requester, count: 1, timeout: .seconds(5)).messages.first)
+        let response = try #require(
+            await MQTTTestSupport.collect(requester, count: 1, timeout: .seconds(5)).messages.first)
         #expect(response.topic == responseTopic)
         #expect(response.payload == Array("pong".utf8))
         #expect(response.correlationData == correlation)

@@ -1,3 +1,4 @@
+import CMosquitto
 import Logging
 import Synchronization
 
@@ -26,6 +27,7 @@ final class ClientState: Sendable {
     let buffer: MessageBuffer
     private let state: Mutex<State>
     private let received = Atomic<Int>(0)
+    private let libraryErrors = Mutex<[String]>([])
 
     init(logger: Logger, broker: String, protocolVersion: ProtocolVersion, bufferCapacity: Int) {
         self.logger = logger
@@ -54,15 +56,23 @@ final class ClientState: Sendable {
 
     // MARK: Calls from the client
 
-    /// Claims the connect loop: false when already connected; throws when the client is
-    /// disconnected or another `connect` is running.
+    /// Claims the connect loop: false once a connect has succeeded (from then on the network
+    /// thread reconnects); throws when the client is disconnected or another `connect` runs.
     func beginConnect() throws(MQTTError) -> Bool {
         try state.withLock { state throws(MQTTError) in
             if state.isClosing {
-                throw MQTTError(code: 4, message: "client was disconnected; create a new one", isPermanent: true)
+                throw MQTTError(
+                    code: Int32(MOSQ_ERR_NO_CONN.rawValue),
+                    message: "client was disconnected; create a new one",
+                    isPermanent: true
+                )
             }
             if state.isConnecting {
-                throw MQTTError(code: 3, message: "connect is already running for this client", isPermanent: true)
+                throw MQTTError(
+                    code: Int32(MOSQ_ERR_INVAL.rawValue),
+                    message: "connect is already running for this client",
+                    isPermanent: true
+                )
             }
             if state.isConnected || state.connects > 0 { return false }
             state.isConnecting = true
@@ -208,6 +218,21 @@ final class ClientState: Sendable {
                 "connection to broker lost, reconnecting (1 s doubling to 30 s)",
                 metadata: ["broker": "\(broker)", "reason": "\(reason)"]
             )
+        }
+    }
+
+    func didLogError(_ text: String) {
+        libraryErrors.withLock { errors in
+            errors.append(text)
+            if errors.count > 5 { errors.removeFirst() }
+        }
+    }
+
+    /// libmosquitto's error log lines since the last call (at most the latest five).
+    func takeLibraryErrors() -> [String] {
+        libraryErrors.withLock { errors in
+            defer { errors = [] }
+            return errors
         }
     }
 

@@ -11,7 +11,7 @@ extension MQTTClient {
 
     /// Connects to the broker and starts the network thread, which from then on reconnects by
     /// itself. Returns once the broker has accepted the connection and acknowledged the
-    /// subscriptions made so far; at once when already connected.
+    /// subscriptions made so far; at once after an earlier successful `connect`.
     ///
     /// Failures that may heal (broker down, connection refused, broker busy) are retried with
     /// backoff, 1 s doubling to 30 s, each logged as a warning with the reason. A broker that
@@ -30,9 +30,7 @@ extension MQTTClient {
         var attempts = 0
         while true {
             try Task.checkCancellation()
-            if state.isClosing {
-                throw MQTTError(code: 4, message: "client was disconnected while connecting", isPermanent: true)
-            }
+            if state.isClosing { throw Self.closedWhileConnecting }
             attempts += 1
             let remaining = timeout.map { $0 - (clock.now - start) }
             let stepTimeout = max(min(remaining ?? .seconds(10), .seconds(10)), .milliseconds(100))
@@ -47,7 +45,8 @@ extension MQTTClient {
                     ]
                 )
                 return
-            case .refused(let code) where MQTTError.isProtocolVersionRefusal(code, protocolVersion: state.protocolVersion):
+            case .refused(let code)
+            where MQTTError.isProtocolVersionRefusal(code, protocolVersion: state.protocolVersion):
                 logger.notice("broker refused MQTT 5, retrying with 3.1.1", metadata: ["broker": "\(state.broker)"])
                 state.protocolVersion = .v311
                 handle.setProtocol(.v311)
@@ -58,9 +57,7 @@ extension MQTTClient {
                 error = failure
             }
             try Task.checkCancellation()
-            if state.isClosing {
-                throw MQTTError(code: error.code, message: "client was disconnected while connecting", isPermanent: true)
-            }
+            if state.isClosing { throw Self.closedWhileConnecting }
             if error.isPermanent {
                 logger.error(
                     "cannot connect to broker; not retrying",
@@ -90,11 +87,24 @@ extension MQTTClient {
         }
     }
 
+    private static var closedWhileConnecting: MQTTError {
+        MQTTError(
+            code: Int32(MOSQ_ERR_NO_CONN.rawValue),
+            message: "client was disconnected while connecting",
+            isPermanent: true
+        )
+    }
+
     /// One TCP connect + CONNECT, then the network thread until CONNACK and SUBACKs (or
     /// failure); each of the two steps waits at most `stepTimeout`.
     private func attempt(stepTimeout: Duration) async -> AttemptResult {
         let outcome = state.beginAttempt()
-        defer { state.endAttempt() }
+        handle.captureErrors(true)
+        _ = state.takeLibraryErrors()
+        defer {
+            handle.captureErrors(false)
+            state.endAttempt()
+        }
         let version = state.protocolVersion
         let expiry = version == .v5 && !configuration.cleanSession ? configuration.sessionExpirySeconds : nil
         // The blocking connect runs on its own thread; if it outlasts the step (an unreachable
@@ -120,7 +130,12 @@ extension MQTTClient {
             )
         }
         guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
-            return .failed(.library(code, doing: "connecting to \(state.broker)", systemReason: systemReason))
+            var error = MQTTError.library(code, doing: "connecting to \(state.broker)", systemReason: systemReason)
+            let details = state.takeLibraryErrors()
+            if !details.isEmpty {
+                error.message += " (" + details.joined(separator: "; ") + ")"
+            }
+            return .failed(error)
         }
         let loopCode = handle.startLoop()
         guard loopCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {

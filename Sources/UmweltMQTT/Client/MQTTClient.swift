@@ -38,7 +38,8 @@ public final class MQTTClient: Sendable {
     /// May be called before `connect`. A filter subscribed twice keeps the latest QoS.
     public func subscribe(_ filters: [String], qos: Int = 1) throws {
         guard (0...2).contains(qos) else {
-            throw MQTTError(code: Int32(MOSQ_ERR_INVAL.rawValue), message: "QoS \(qos) is not 0, 1 or 2", isPermanent: true)
+            throw MQTTError(
+                code: Int32(MOSQ_ERR_INVAL.rawValue), message: "QoS \(qos) is not 0, 1 or 2", isPermanent: true)
         }
         guard let groups = state.addSubscriptions(filters, qos: Int32(qos)) else { return }
         let code = handle.subscribe(groups)

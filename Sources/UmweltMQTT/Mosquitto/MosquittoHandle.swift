@@ -3,9 +3,9 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One libmosquitto client (`struct mosquitto *`): the only place that calls its C API.
@@ -16,8 +16,9 @@ import Darwin
 /// publish, subscribe and disconnect with its own mutexes so they may be called from any
 /// thread while the network thread runs; starting and stopping that thread is serialised
 /// by `lifecycle`, and a blocking connect left behind by a timed-out attempt is never
-/// overlapped by another connect or a loop start. Callbacks receive `ClientState` through the userdata pointer, unretained: this
-/// handle keeps the state alive for as long as callbacks can run.
+/// overlapped by another connect or a loop start. Callbacks receive `ClientState` through
+/// the userdata pointer, unretained: this handle keeps the state alive for as long as
+/// callbacks can run.
 final class MosquittoHandle: @unchecked Sendable {
     /// `mosquitto_lib_init()`, run once per process by the lazy static initialiser.
     private static let libraryInitialisation: Int32 = mosquitto_lib_init()
@@ -58,7 +59,7 @@ final class MosquittoHandle: @unchecked Sendable {
         if let caFile = configuration.caFile {
             try check(
                 mosquitto_tls_set(mosq, caFile, nil, configuration.certFile, configuration.keyFile, nil),
-                "setting up TLS with CA file \(caFile)"
+                "setting up TLS (are the CA file \(caFile), certificate and key readable?)"
             )
         }
         if let will = configuration.will {
@@ -148,6 +149,21 @@ final class MosquittoHandle: @unchecked Sendable {
         stopLoop()
     }
 
+    /// Passes libmosquitto's error log lines (such as OpenSSL's reason for a failed handshake)
+    /// to the state while connecting; off otherwise, since libmosquitto formats a log line
+    /// for every packet when a log callback is set.
+    func captureErrors(_ enabled: Bool) {
+        if enabled {
+            mosquitto_log_callback_set(mosq) { _, userdata, level, text in
+                guard let userdata, let text, level & MOSQ_LOG_ERR != 0 else { return }
+                Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
+                    .didLogError(String(cString: text))
+            }
+        } else {
+            mosquitto_log_callback_set(mosq, nil)
+        }
+    }
+
     /// Sends DISCONNECT (reason 0: the broker discards the will).
     func disconnect() {
         mosquitto_disconnect_v5(mosq, 0, nil)
@@ -216,7 +232,8 @@ final class MosquittoHandle: @unchecked Sendable {
     private func installCallbacks() {
         mosquitto_connect_v5_callback_set(mosq) { mosq, userdata, reasonCode, _, _ in
             guard let mosq, let userdata else { return }
-            MosquittoHandle.connected(mosq, Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue(), reasonCode)
+            MosquittoHandle.connected(
+                mosq, Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue(), reasonCode)
         }
         mosquitto_disconnect_v5_callback_set(mosq) { _, userdata, reasonCode, _ in
             guard let userdata else { return }
