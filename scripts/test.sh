@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1
 start=$(date +%s)
 echo "== lint"
-swift format lint --strict --parallel --recursive Package.swift Sources Tests
+swift format lint --strict --parallel --recursive Package.swift Sources Tests Benchmarks
 echo "== build"
 swift build --build-tests --explicit-target-dependency-import-check error
 echo "== test"

@@ -11,12 +11,15 @@ struct UmweltCLI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "umwelt",
         abstract: "Tools around umweltd: validate twin files, simulate a building, watch forecasts.",
-        subcommands: [Validate.self, Simulate.self, Watch.self, RecordCommand.self, ImportCommand.self, BacktestCommand.self]
+        subcommands: [
+            Validate.self, Simulate.self, Watch.self, RecordCommand.self, ImportCommand.self, BacktestCommand.self,
+        ]
     )
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check twin files; prints each error with file, line and field.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check twin files; prints each error with file, line and field.")
 
     @Argument(help: "Twin files or directories.")
     var paths: [String]
@@ -74,7 +77,8 @@ struct Simulate: AsyncParsableCommand {
         var logger = Logger(label: "umwelt-simulate")
         logger.logLevel = .info
         let client = try MQTTClient(
-            configuration: MQTTConfiguration(clientID: "umwelt-sim-\(definition.id)-\(getpid())", host: host, port: port),
+            configuration: MQTTConfiguration(
+                clientID: "umwelt-sim-\(definition.id)-\(getpid())", host: host, port: port),
             logger: logger
         )
         try await client.connect(timeout: .seconds(30))

@@ -28,7 +28,8 @@ struct DaemonForecastTests {
         let group = Task { try await application.run() }
 
         // Collect every temperature forecast the daemon publishes.
-        var collectorConfiguration = MQTTConfiguration(clientID: "collector-\(UUID().uuidString.prefix(8))", port: broker.port)
+        var collectorConfiguration = MQTTConfiguration(
+            clientID: "collector-\(UUID().uuidString.prefix(8))", port: broker.port)
         collectorConfiguration.cleanSession = true
         let collector = try MQTTClient(configuration: collectorConfiguration, logger: logger)
         try collector.subscribe(["umwelt/demo-office/+/forecast/temperature"], qos: 1)
@@ -85,9 +86,6 @@ struct DaemonForecastTests {
         let firstStep = try #require(steps.first?.start)
         let stepSeconds = Double(twin.stepSeconds)
         let hourIndex = 3600 / twin.stepSeconds - 1
-        let payloads = collected.withLock { $0 }
-        print("collected \(payloads.count) forecasts; first: \(payloads.first.map { String(decoding: $0.prefix(400), as: UTF8.self) } ?? "-")")
-        print("truth zones \(truth.keys.sorted()), steps \(steps.count), first \(firstStep)")
         var modelErrors: [Double] = []
         var persistenceErrors: [Double] = []
         for payload in collected.withLock({ $0 }) {
@@ -108,7 +106,9 @@ struct DaemonForecastTests {
         }
         let modelMAE = modelErrors.reduce(0, +) / Double(max(modelErrors.count, 1))
         let persistenceMAE = persistenceErrors.reduce(0, +) / Double(max(persistenceErrors.count, 1))
-        print("1-hour temperature MAE over \(modelErrors.count) forecasts: model \(modelMAE) °C, persistence \(persistenceMAE) °C")
+        print(
+            "1-hour temperature MAE over \(modelErrors.count) forecasts: model \(modelMAE) °C, persistence \(persistenceMAE) °C"
+        )
         #expect(modelErrors.count >= 200)
         #expect(modelMAE < persistenceMAE)
     }

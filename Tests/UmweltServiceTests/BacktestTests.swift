@@ -39,7 +39,9 @@ struct BacktestTests {
         // Independent: parse forecasts.csv and recompute MAE and coverage for temperature at 12 steps.
         let text = try String(contentsOfFile: directory + "/forecasts.csv", encoding: .utf8)
         var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        #expect(lines.removeFirst().joined(separator: ",") == "origin,zone,quantity,horizon,target,mean,p10,p50,p90,observed")
+        #expect(
+            lines.removeFirst().joined(separator: ",")
+                == "origin,zone,quantity,horizon,target,mean,p10,p50,p90,observed")
         var absolute = 0.0, covered = 0, n = 0
         for fields in lines where fields[2] == "temperature" && fields[3] == "12" && !fields[9].isEmpty {
             let mean = Double(fields[5])!, p10 = Double(fields[6])!, p90 = Double(fields[8])!
@@ -55,7 +57,8 @@ struct BacktestTests {
         #expect(score.mae < score.persistenceMAE, "model \(score.mae) vs persistence \(score.persistenceMAE)")
         let anomalies = try String(contentsOfFile: directory + "/anomalies.csv", encoding: .utf8)
         #expect(anomalies.hasPrefix("time,zone,quantity,value,score,kind\n"))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/metrics.json")))
+        let json = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory + "/metrics.json")))
         #expect((json as? [String: Any])?["origins"] as? Int == outcome.origins)
     }
 }

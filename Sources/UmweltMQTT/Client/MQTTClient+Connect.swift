@@ -130,12 +130,8 @@ extension MQTTClient {
             )
         }
         guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
-            var error = MQTTError.library(code, doing: "connecting to \(state.broker)", systemReason: systemReason)
-            let details = state.takeLibraryErrors()
-            if !details.isEmpty {
-                error.message += " (" + details.joined(separator: "; ") + ")"
-            }
-            return .failed(error)
+            let error = MQTTError.library(code, doing: "connecting to \(state.broker)", systemReason: systemReason)
+            return .failed(withLibraryDetails(error))
         }
         let loopCode = handle.startLoop()
         guard loopCode == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
@@ -151,14 +147,13 @@ extension MQTTClient {
         case .lost(let reason):
             await stopNetworkThread()
             let isTLS = reason == Int32(MOSQ_ERR_TLS.rawValue) || reason == Int32(MOSQ_ERR_TLS_HANDSHAKE.rawValue)
-            return .failed(
-                MQTTError(
-                    code: reason,
-                    message: "broker \(state.broker) closed the connection before accepting it: "
-                        + MQTTError.disconnectReason(reason),
-                    isPermanent: isTLS
-                )
+            let error = MQTTError(
+                code: reason,
+                message: "broker \(state.broker) closed the connection before accepting it: "
+                    + MQTTError.disconnectReason(reason),
+                isPermanent: isTLS
             )
+            return .failed(withLibraryDetails(error))
         case nil:
             await stopNetworkThread()
             return .failed(
@@ -169,6 +164,15 @@ extension MQTTClient {
                 )
             )
         }
+    }
+
+    /// `error` with libmosquitto's error log lines of this attempt (OpenSSL's reason, say).
+    private func withLibraryDetails(_ error: MQTTError) -> MQTTError {
+        let details = state.takeLibraryErrors()
+        guard !details.isEmpty else { return error }
+        var detailed = error
+        detailed.message += " (" + details.joined(separator: "; ") + ")"
+        return detailed
     }
 
     private func stopNetworkThread() async {

@@ -135,7 +135,8 @@ extension UmweltConfiguration {
             throw ConfigurationError(source: source, field: "log_format", reason: "use text or json, not \(logFormat)")
         }
         if topicPrefix.isEmpty || topicPrefix.contains("+") || topicPrefix.contains("#") {
-            throw ConfigurationError(source: source, field: "topic_prefix", reason: "must be non-empty, without wildcards")
+            throw ConfigurationError(
+                source: source, field: "topic_prefix", reason: "must be non-empty, without wildcards")
         }
         if checkpointIntervalSeconds < 1 {
             throw ConfigurationError(source: source, field: "checkpoint_interval", reason: "must be at least 1 s")
@@ -168,7 +169,8 @@ extension UmweltConfiguration {
     public func brokerPassword() throws -> String? {
         guard let file = broker.passwordFile else { return nil }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-            throw ConfigurationError(source: file, field: "broker.password_file", reason: "cannot read the password file")
+            throw ConfigurationError(
+                source: file, field: "broker.password_file", reason: "cannot read the password file")
         }
         return text.trimmingCharacters(in: .newlines)
     }

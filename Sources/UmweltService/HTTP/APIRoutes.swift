@@ -77,7 +77,8 @@ struct APIRoutes: Sendable {
     private func twinRuntime(_ context: BasicRequestContext) throws -> TwinRuntime {
         let id = try context.parameters.require("twin")
         guard let runtime = runtimes[id] else {
-            throw HTTPError(.notFound, message: "no twin \(id); known: \(runtimes.keys.sorted().joined(separator: ", "))")
+            throw HTTPError(
+                .notFound, message: "no twin \(id); known: \(runtimes.keys.sorted().joined(separator: ", "))")
         }
         return runtime
     }

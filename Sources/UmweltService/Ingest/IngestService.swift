@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UmweltCore
 import UmweltMQTT
 

@@ -144,7 +144,8 @@ public struct Backtest: Sendable {
             for (key, value) in step.values {
                 observed[key, default: [:]][step.start] = value.mean
                 if key.quantity == .occupancy, twin.zone(key.zone)?.occupancyKind == .count {
-                    observed[SeriesKey(zone: key.zone, quantity: .generic("occupant_count")), default: [:]][step.start] =
+                    observed[SeriesKey(zone: key.zone, quantity: .generic("occupant_count")), default: [:]][
+                        step.start] =
                         value.mean
                 }
             }

@@ -90,7 +90,8 @@ public struct BacktestMetrics: Sendable, Codable {
                 let horizon = minutes >= 60 && minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes) min"
                 var line = quantity.padding(toLength: 14, withPad: " ", startingAt: 0)
                 line += horizon.leftPadded(9) + String(score.n).leftPadded(7)
-                line += String(format: "%11.4f %13.4f %10.4f %10.3f", score.mae, score.persistenceMAE, score.rmse, score.coverage)
+                line += String(
+                    format: "%11.4f %13.4f %10.4f %10.3f", score.mae, score.persistenceMAE, score.rmse, score.coverage)
                 if let brier = score.brier, let persistence = score.persistenceBrier {
                     line += String(format: " %9.4f %14.4f", brier, persistence)
                 }
@@ -113,7 +114,8 @@ extension Backtest.Outcome {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var forecastsText = "origin,zone,quantity,horizon,target,mean,p10,p50,p90,observed\n"
         for row in forecasts {
-            forecastsText += "\(formatTime(row.origin)),\(row.zone),\(row.quantity),\(row.horizon),\(formatTime(row.target)),"
+            forecastsText +=
+                "\(formatTime(row.origin)),\(row.zone),\(row.quantity),\(row.horizon),\(formatTime(row.target)),"
             forecastsText += "\(number(row.mean)),\(number(row.p10)),\(number(row.p50)),\(number(row.p90)),"
             forecastsText += row.observed.map(number) ?? ""
             forecastsText += "\n"
@@ -121,7 +123,8 @@ extension Backtest.Outcome {
         try forecastsText.write(toFile: directory + "/forecasts.csv", atomically: true, encoding: .utf8)
         var anomaliesText = "time,zone,quantity,value,score,kind\n"
         for row in anomalies {
-            anomaliesText += "\(formatTime(row.time)),\(row.zone),\(row.quantity),\(number(row.value)),\(number(row.score)),\(row.kind)\n"
+            anomaliesText +=
+                "\(formatTime(row.time)),\(row.zone),\(row.quantity),\(number(row.value)),\(number(row.score)),\(row.kind)\n"
         }
         try anomaliesText.write(toFile: directory + "/anomalies.csv", atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()

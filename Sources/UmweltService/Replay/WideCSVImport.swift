@@ -51,7 +51,8 @@ public struct WideCSVImport: Sendable {
         var pairs: [(column: String, topic: String)] = []
         for (column, topic) in columns.sorted(by: { $0.key < $1.key }) {
             guard let topic = topic as? String, !topic.isEmpty, !topic.contains("+"), !topic.contains("#") else {
-                throw RecordingError(file: path, line: 1, reason: "columns.\(column): expected a topic without wildcards")
+                throw RecordingError(
+                    file: path, line: 1, reason: "columns.\(column): expected a topic without wildcards")
             }
             pairs.append((column, topic))
         }
@@ -69,12 +70,14 @@ public struct WideCSVImport: Sendable {
             header.insert("", at: 0)
         }
         guard let timeIndex = header.firstIndex(of: timeColumn) else {
-            throw RecordingError(file: path, line: 1, reason: "no column \(timeColumn); columns: \(header.joined(separator: ", "))")
+            throw RecordingError(
+                file: path, line: 1, reason: "no column \(timeColumn); columns: \(header.joined(separator: ", "))")
         }
         var indices: [(Int, String)] = []
         for (column, topic) in columns {
             guard let index = header.firstIndex(of: column) else {
-                throw RecordingError(file: path, line: 1, reason: "no column \(column); columns: \(header.joined(separator: ", "))")
+                throw RecordingError(
+                    file: path, line: 1, reason: "no column \(column); columns: \(header.joined(separator: ", "))")
             }
             indices.append((index, topic))
         }
@@ -82,10 +85,12 @@ public struct WideCSVImport: Sendable {
         for row in rows.dropFirst() {
             if row.fields.count == 1 && row.fields[0].isEmpty { continue }
             guard row.fields.count == header.count else {
-                throw RecordingError(file: path, line: row.line, reason: "expected \(header.count) fields, found \(row.fields.count)")
+                throw RecordingError(
+                    file: path, line: row.line, reason: "expected \(header.count) fields, found \(row.fields.count)")
             }
             guard let time = parseTime(row.fields[timeIndex]) else {
-                throw RecordingError(file: path, line: row.line, reason: "\(timeColumn): not a time: \(row.fields[timeIndex])")
+                throw RecordingError(
+                    file: path, line: row.line, reason: "\(timeColumn): not a time: \(row.fields[timeIndex])")
             }
             for (index, topic) in indices {
                 let cell = row.fields[index].trimmingCharacters(in: .whitespaces)
@@ -93,7 +98,8 @@ public struct WideCSVImport: Sendable {
                 messages.append(RecordedMessage(time: time, topic: topic, payload: Array(cell.utf8)))
             }
         }
-        return messages.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        return messages.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(
+            \.element)
     }
 
     /// Parses a time as the import does (RFC 3339, local `YYYY-MM-DD HH:MM`, Unix seconds).
