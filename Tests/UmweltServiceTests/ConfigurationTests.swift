@@ -28,8 +28,8 @@ struct ConfigurationTests {
         #expect(configuration.httpHost == "0.0.0.0")
         #expect(configuration.httpPort == 9000)
         #expect(configuration.checkpointIntervalSeconds == 120)
-        try configuration.applyEnvironment(["UMWELT_BROKER": "10.0.0.5:1884", "UMWELT_STATE_DIR": "/tmp/x"])
-        #expect(configuration.broker.host == "10.0.0.5")
+        try configuration.applyEnvironment(["UMWELT_BROKER": "broker.example:1884", "UMWELT_STATE_DIR": "/tmp/x"])
+        #expect(configuration.broker.host == "broker.example")
         #expect(configuration.broker.port == 1884)
         #expect(configuration.stateDirectory == "/tmp/x")
     }
@@ -41,7 +41,7 @@ struct ConfigurationTests {
             twins: "/twins",
             stateDirectory: "/state",
             http: "127.0.0.1:0",
-            environment: ["UMWELT_BROKER": "10.0.0.5:1884"]
+            environment: ["UMWELT_BROKER": "broker.example:1884"]
         )
         #expect(configuration.broker.port == 2883)
         #expect(configuration.twinsDirectory == "/twins")

@@ -88,6 +88,7 @@ final class ClientState: Sendable {
     func beginAttempt() -> OneShot<ConnectionOutcome> {
         let attempt = OneShot<ConnectionOutcome>()
         state.withLock { $0.attempt = attempt }
+        libraryErrors.withLock { $0 = [] }
         return attempt
     }
 
@@ -221,10 +222,23 @@ final class ClientState: Sendable {
         }
     }
 
+    /// An error line from libmosquitto's log. An OpenSSL error ends the TLS handshake and,
+    /// since libmosquitto treats TLS errors as fatal, its network thread: fail the attempt, or
+    /// say so when reconnecting.
     func didLogError(_ text: String) {
         libraryErrors.withLock { errors in
             errors.append(text)
             if errors.count > 5 { errors.removeFirst() }
+        }
+        guard text.hasPrefix("OpenSSL Error") else { return }
+        let (attempt, isClosing) = state.withLock { ($0.attempt, $0.isClosing) }
+        if let attempt {
+            attempt.deliver(.lost(Int32(MOSQ_ERR_TLS.rawValue)))
+        } else if !isClosing {
+            logger.error(
+                "TLS error with broker; libmosquitto stops reconnecting, create a new client to retry",
+                metadata: ["broker": "\(broker)", "reason": "\(text)"]
+            )
         }
     }
 

@@ -99,12 +99,7 @@ extension MQTTClient {
     /// failure); each of the two steps waits at most `stepTimeout`.
     private func attempt(stepTimeout: Duration) async -> AttemptResult {
         let outcome = state.beginAttempt()
-        handle.captureErrors(true)
-        _ = state.takeLibraryErrors()
-        defer {
-            handle.captureErrors(false)
-            state.endAttempt()
-        }
+        defer { state.endAttempt() }
         let version = state.protocolVersion
         let expiry = version == .v5 && !configuration.cleanSession ? configuration.sessionExpirySeconds : nil
         // The blocking connect runs on its own thread; if it outlasts the step (an unreachable
@@ -121,6 +116,7 @@ extension MQTTClient {
             )
         }
         guard let (code, systemReason) = await call.wait(timeout: stepTimeout) else {
+            handle.abandonPendingConnect()
             return .failed(
                 MQTTError(
                     code: Int32(MOSQ_ERR_TIMEOUT.rawValue),
@@ -149,8 +145,10 @@ extension MQTTClient {
             let isTLS = reason == Int32(MOSQ_ERR_TLS.rawValue) || reason == Int32(MOSQ_ERR_TLS_HANDSHAKE.rawValue)
             let error = MQTTError(
                 code: reason,
-                message: "broker \(state.broker) closed the connection before accepting it: "
-                    + MQTTError.disconnectReason(reason),
+                message: isTLS
+                    ? "TLS handshake with broker \(state.broker) failed"
+                    : "broker \(state.broker) closed the connection before accepting it: "
+                        + MQTTError.disconnectReason(reason),
                 isPermanent: isTLS
             )
             return .failed(withLibraryDetails(error))

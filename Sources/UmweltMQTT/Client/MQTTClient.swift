@@ -62,7 +62,9 @@ public final class MQTTClient: Sendable {
             )
         }
         let code = handle.publish(message, protocolVersion: state.protocolVersion)
-        guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
+        // While disconnected libmosquitto answers NO_CONN but keeps QoS 1 and 2 messages queued.
+        let isQueued = code == Int32(MOSQ_ERR_NO_CONN.rawValue) && message.qos > 0
+        guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) || isQueued else {
             state.publishFailed()
             throw MQTTError.library(code, doing: "publishing on \(message.topic) to \(state.broker)")
         }

@@ -1,5 +1,4 @@
 import CMosquitto
-import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -23,13 +22,14 @@ final class MosquittoHandle: @unchecked Sendable {
     /// `mosquitto_lib_init()`, run once per process by the lazy static initialiser.
     private static let libraryInitialisation: Int32 = mosquitto_lib_init()
 
-    private let mosq: OpaquePointer
+    let mosq: OpaquePointer
     private let state: ClientState
     private let lifecycle = Mutex(Lifecycle())
 
     private struct Lifecycle {
         var isLoopRunning = false
         var isConnecting = false
+        var isConnectAbandoned = false
         var isClosed = false
     }
 
@@ -96,6 +96,7 @@ final class MosquittoHandle: @unchecked Sendable {
             if lifecycle.isClosed { return "the client is closed" }
             if lifecycle.isConnecting { return "an earlier connection attempt is still waiting for the network" }
             lifecycle.isConnecting = true
+            lifecycle.isConnectAbandoned = false
             return nil
         }
         if let refusal {
@@ -110,14 +111,22 @@ final class MosquittoHandle: @unchecked Sendable {
         }
         let code = mosquitto_connect_bind_v5(mosq, host, Int32(port), Int32(keepAliveSeconds), nil, properties)
         let systemReason = String(cString: strerror(errno))
-        let closedMeanwhile = lifecycle.withLock { lifecycle in
+        let isUnwanted = lifecycle.withLock { lifecycle in
             lifecycle.isConnecting = false
-            return lifecycle.isClosed
+            return lifecycle.isClosed || lifecycle.isConnectAbandoned
         }
-        if closedMeanwhile {
+        if isUnwanted {
             mosquitto_disconnect_v5(mosq, 0, nil)
         }
         return (code, systemReason)
+    }
+
+    /// Marks a connect still blocked in another thread as unwanted: when it returns, it
+    /// disconnects instead of leaving a connection without a network thread.
+    func abandonPendingConnect() {
+        lifecycle.withLock { lifecycle in
+            if lifecycle.isConnecting { lifecycle.isConnectAbandoned = true }
+        }
     }
 
     /// Starts the network thread (reads, writes, keep-alive, reconnects with backoff).
@@ -147,21 +156,6 @@ final class MosquittoHandle: @unchecked Sendable {
     func close() {
         lifecycle.withLock { $0.isClosed = true }
         stopLoop()
-    }
-
-    /// Passes libmosquitto's error log lines (such as OpenSSL's reason for a failed handshake)
-    /// to the state while connecting; off otherwise, since libmosquitto formats a log line
-    /// for every packet when a log callback is set.
-    func captureErrors(_ enabled: Bool) {
-        if enabled {
-            mosquitto_log_callback_set(mosq) { _, userdata, level, text in
-                guard let userdata, let text, level & MOSQ_LOG_ERR != 0 else { return }
-                Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
-                    .didLogError(String(cString: text))
-            }
-        } else {
-            mosquitto_log_callback_set(mosq, nil)
-        }
     }
 
     /// Sends DISCONNECT (reason 0: the broker discards the will).
@@ -214,7 +208,7 @@ final class MosquittoHandle: @unchecked Sendable {
     }
 
     /// Sends one SUBSCRIBE per group; returns the first failure and the message ids sent.
-    private static func subscribe(_ mosq: OpaquePointer, _ groups: [SubscriptionGroup]) -> (code: Int32, ids: [Int32]) {
+    static func subscribe(_ mosq: OpaquePointer, _ groups: [SubscriptionGroup]) -> (code: Int32, ids: [Int32]) {
         var ids: [Int32] = []
         for group in groups where !group.filters.isEmpty {
             var filters: [UnsafeMutablePointer<CChar>?] = group.filters.map { strdup($0) }
@@ -225,82 +219,5 @@ final class MosquittoHandle: @unchecked Sendable {
             ids.append(id)
         }
         return (Int32(MOSQ_ERR_SUCCESS.rawValue), ids)
-    }
-
-    // MARK: Callbacks (libmosquitto's network thread)
-
-    private func installCallbacks() {
-        mosquitto_connect_v5_callback_set(mosq) { mosq, userdata, reasonCode, _, _ in
-            guard let mosq, let userdata else { return }
-            MosquittoHandle.connected(
-                mosq, Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue(), reasonCode)
-        }
-        mosquitto_disconnect_v5_callback_set(mosq) { _, userdata, reasonCode, _ in
-            guard let userdata else { return }
-            let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
-            state.didDisconnect(reasonCode: reasonCode, reason: MQTTError.disconnectReason(reasonCode))
-        }
-        mosquitto_publish_v5_callback_set(mosq) { _, userdata, _, _, _ in
-            guard let userdata else { return }
-            Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue().didPublish()
-        }
-        mosquitto_subscribe_v5_callback_set(mosq) { _, userdata, messageID, count, granted, _ in
-            guard let userdata else { return }
-            let grantedQoS = granted.map { Array(UnsafeBufferPointer(start: $0, count: Int(count))) } ?? []
-            Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
-                .didSubscribe(messageID: messageID, grantedQoS: grantedQoS)
-        }
-        mosquitto_message_v5_callback_set(mosq) { _, userdata, message, properties in
-            guard let userdata, let message else { return }
-            let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
-            state.didReceive(MosquittoHandle.copy(message.pointee, properties: properties))
-        }
-    }
-
-    private static func connected(_ mosq: OpaquePointer, _ state: ClientState, _ reasonCode: Int32) {
-        switch state.didConnect(reasonCode: reasonCode) {
-        case .subscribe(let groups):
-            let (code, ids) = subscribe(mosq, groups)
-            state.didSendSubscriptions(messageIDs: ids)
-            if code != Int32(MOSQ_ERR_SUCCESS.rawValue) {
-                state.logger.error(
-                    "cannot subscribe",
-                    metadata: ["broker": "\(state.broker)", "reason": "\(String(cString: mosquitto_strerror(code)))"]
-                )
-            }
-        case .disconnect:
-            mosquitto_disconnect_v5(mosq, 0, nil)
-        case .none:
-            break
-        }
-    }
-
-    private static func copy(_ message: mosquitto_message, properties: OpaquePointer?) -> Message {
-        let topic = message.topic.map { String(cString: $0) } ?? ""
-        let payload: [UInt8]
-        if let bytes = message.payload, message.payloadlen > 0 {
-            payload = Array(UnsafeRawBufferPointer(start: bytes, count: Int(message.payloadlen)))
-        } else {
-            payload = []
-        }
-        var copied = Message(topic: topic, payload: payload, qos: Int(message.qos), retain: message.retain)
-        if let properties {
-            var text: UnsafeMutablePointer<CChar>?
-            if mosquitto_property_read_string(properties, Int32(MQTT_PROP_RESPONSE_TOPIC.rawValue), &text, false)
-                != nil, let text
-            {
-                copied.responseTopic = String(cString: text)
-                free(text)
-            }
-            var data: UnsafeMutableRawPointer?
-            var length: UInt16 = 0
-            if mosquitto_property_read_binary(
-                properties, Int32(MQTT_PROP_CORRELATION_DATA.rawValue), &data, &length, false
-            ) != nil {
-                copied.correlationData = data.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(length))) } ?? []
-                free(data)
-            }
-        }
-        return copied
     }
 }
