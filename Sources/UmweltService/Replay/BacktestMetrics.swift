@@ -1,5 +1,6 @@
 import Foundation
 import UmweltCore
+import WorldModel
 
 /// Scores of a backtest per quantity (pooled over zones) and horizon, with persistence
 /// scored on the same pairs.
@@ -32,9 +33,13 @@ public struct BacktestMetrics: Sendable, Codable {
         origins = outcome.origins
         messages = outcome.messages
         rejected = outcome.rejected
+        // Indoor zones pool per quantity; the outdoor zone is reported on its own
+        // (`outdoor/temperature`), so weather does not blur the building's scores.
+        let outdoor = Set(outcome.model.twin.zones.filter { $0.kind == .outdoor }.map(\.id))
         var grouped: [String: [Int: [Backtest.ForecastRow]]] = [:]
         for row in outcome.forecasts where row.observed != nil {
-            grouped[row.quantity, default: [:]][row.horizon, default: []].append(row)
+            let name = outdoor.contains(row.zone) ? "\(row.zone)/\(row.quantity)" : row.quantity
+            grouped[name, default: [:]][row.horizon, default: []].append(row)
         }
         var quantities: [String: [Score]] = [:]
         for (quantity, byHorizon) in grouped {
@@ -82,13 +87,13 @@ public struct BacktestMetrics: Sendable, Codable {
         var lines = [
             "backtest \(twin): \(origins) origins, \(messages) messages (\(rejected) rejected), "
                 + String(format: "%.2f s", elapsedSeconds),
-            "quantity        horizon      n        MAE   persist.MAE       RMSE   coverage     Brier  persist.Brier",
+            "quantity              horizon      n        MAE   persist.MAE       RMSE   coverage     Brier  persist.Brier",
         ]
         for quantity in quantities.keys.sorted() {
             for score in quantities[quantity]! {
                 let minutes = score.horizon * stepSeconds / 60
                 let horizon = minutes >= 60 && minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes) min"
-                var line = quantity.padding(toLength: 14, withPad: " ", startingAt: 0)
+                var line = quantity.padding(toLength: 20, withPad: " ", startingAt: 0)
                 line += horizon.leftPadded(9) + String(score.n).leftPadded(7)
                 line += String(
                     format: "%11.4f %13.4f %10.4f %10.3f", score.mae, score.persistenceMAE, score.rmse, score.coverage)
