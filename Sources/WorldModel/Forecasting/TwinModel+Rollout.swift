@@ -1,59 +1,11 @@
 import UmweltCore
 
-/// The mean paths of a joint rollout of every dynamic series and occupancy chain.
-struct Rollout: Sendable {
-    /// Per dynamic series: the model's level at horizons 1...H, nil when the level is unknown.
-    var paths: [[Double]?]
-    /// Per occupancy chain: probability (and expected count) at horizons 1...H.
-    var occupancy: [(probability: [Double], count: [Double]?)]
-}
-
 extension TwinModel {
-    /// Rolls the learned one-step dynamics of all series forward from step `originIndex`,
-    /// feeding back their own predictions (neighbours and outdoor series couple the zones):
-    ///
-    ///     y_i[t+h] = y_i[t+h−1] + s_i θ_iᵀ φ_i(ŷ[t+h−1], û[t+h−1], π̂[t+h−1], time)
-    ///
-    /// Future inputs `û` come from each input's profile blended with persistence
-    /// (`InputProfile`), future occupancy `π̂` from the occupancy chains. Cost O(H × Σ features).
+    /// The baseline rollout from step `originIndex` with the learned coefficients: column 0 of
+    /// the batched `rollout(originIndex:coefficients:columns:)`, the one code path that
+    /// forecasts and scenarios share.
     func rollout(originIndex k: Int) -> Rollout {
-        let horizon = configuration.horizonSteps
-        let origin = Double(k) * stepSeconds
-        let occupancy = chains.map { chain in
-            chain.forecast(origin: origin, stepSeconds: stepSeconds, horizon: horizon, clock: clock)
-        }
-        var snapshot = currentSnapshot(index: k)
-        var changes = dynamics.map(\.change)
-        let known = dynamics.map { $0.level != nil }
-        var paths: [[Double]] = dynamics.map { _ in [] }
-        for i in paths.indices where known[i] { paths[i].reserveCapacity(horizon) }
-        var next = snapshot.levels
-        for h in 1...horizon {
-            if h > 1 {
-                let from = origin + Double(h - 1) * stepSeconds
-                let lead = Double(h - 1) * stepSeconds
-                for j in inputs.indices {
-                    snapshot.inputs[j] = inputs[j].forecast(at: from, lead: lead, clock: clock)
-                }
-                for c in chains.indices {
-                    let forecast = occupancy[c]
-                    snapshot.occupancy[c] = forecast.count?[h - 2] ?? forecast.probability[h - 2]
-                }
-                snapshot.dayFraction = clock.dayFraction(from)
-            }
-            for i in dynamics.indices where known[i] {
-                guard let y = snapshot.levels[i] else { continue }
-                let phi = dynamics[i].features(y: y, change: changes[i], snapshot: snapshot)
-                let delta = dynamics[i].predictedChange(phi)
-                let range = dynamics[i].key.quantity.possibleRange
-                let value = max(range.lowerBound, min(range.upperBound, y + delta))
-                next[i] = value
-                changes[i] = value - y
-                paths[i].append(value)
-            }
-            snapshot.levels = next
-        }
-        return Rollout(paths: paths.enumerated().map { known[$0.offset] ? $0.element : nil }, occupancy: occupancy)
+        rollout(originIndex: k, coefficients: dynamics.map(\.rls.theta), columns: [.baseline])[0]
     }
 
     /// Calibrated forecasts of every series from step `originIndex`; with `record`, stores them

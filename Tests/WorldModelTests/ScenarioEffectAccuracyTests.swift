@@ -1,0 +1,89 @@
+import BuildingSimulator
+import Foundation
+import Testing
+import UmweltCore
+import WorldModel
+
+/// The predicted effect of a change (scenario − baseline) against the simulator run twice
+/// from the same state, with and without the change.
+@Suite struct ScenarioEffectAccuracyTests {
+    struct EffectError {
+        var absoluteError = 0.0
+        var trueSize = 0.0
+        var count = 0
+        var relative: Double { absoluteError / max(trueSize, 1e-9) }
+
+        mutating func add(predicted: [Double], truth: [Double]) {
+            for (p, t) in zip(predicted, truth) {
+                absoluteError += abs(p - t)
+                trueSize += abs(t)
+                count += 1
+            }
+        }
+    }
+
+    /// Origins: weekday mornings and afternoons after the shared history (Thursday 00:00).
+    static let originHours: [Double] = [9, 13, 24 + 9, 24 + 14]
+
+    /// MAE of the predicted difference relative to the mean absolute true difference, for a
+    /// setpoint change in `zone` and for a doubled occupancy in `occupancyZone`.
+    static func effectErrors(
+        setpointZone: String, setpoint: Double, occupancyZone: String, factor: Double
+    ) throws -> (temperature: EffectError, co2: EffectError) {
+        var temperature = EffectError()
+        var co2 = EffectError()
+        for hours in originHours {
+            let office = ScenarioDemoOffice.learned(plusHours: hours)
+            let start = office.simulator.time
+            let steps = office.model.configuration.horizonSteps
+            let stepSeconds = office.twin.stepSeconds
+
+            let heated = try office.model.project([
+                ScenarioOverride(zone: setpointZone, quantity: .setpoint, action: .value(setpoint), from: start)
+            ])
+            var changed = office.simulator
+            changed.apply(.setpoint(zone: setpointZone, celsius: setpoint))
+            let base = ScenarioDemoOffice.truth(
+                of: office.simulator, zone: setpointZone, steps: steps, stepSeconds: stepSeconds)
+            let warm = ScenarioDemoOffice.truth(of: changed, zone: setpointZone, steps: steps, stepSeconds: stepSeconds)
+            let predicted = try #require(heated.series(zone: setpointZone, quantity: .temperature)).difference.map(
+                \.mean)
+            temperature.add(predicted: predicted, truth: zip(warm.temperature, base.temperature).map { $0 - $1 })
+
+            let crowded = try office.model.project([
+                ScenarioOverride(zone: occupancyZone, quantity: .occupancy, action: .scale(factor), from: start)
+            ])
+            var busier = office.simulator
+            busier.apply(.occupancyScale(zone: occupancyZone, factor: factor))
+            let quiet = ScenarioDemoOffice.truth(
+                of: office.simulator, zone: occupancyZone, steps: steps, stepSeconds: stepSeconds)
+            let busy = ScenarioDemoOffice.truth(of: busier, zone: occupancyZone, steps: steps, stepSeconds: stepSeconds)
+            let predictedCO2 = try #require(crowded.series(zone: occupancyZone, quantity: .co2)).difference.map(\.mean)
+            co2.add(predicted: predictedCO2, truth: zip(busy.co2, quiet.co2).map { $0 - $1 })
+        }
+        return (temperature, co2)
+    }
+
+    @Test func predictedEffectsMatchTheSimulatorRunTwice() throws {
+        let (temperature, co2) = try Self.effectErrors(
+            setpointZone: "open-office", setpoint: 23, occupancyZone: "open-office", factor: 2)
+        let (meetingTemperature, meetingCO2) = try Self.effectErrors(
+            setpointZone: "meeting-room", setpoint: 19, occupancyZone: "meeting-room", factor: 2)
+        func line(_ name: String, _ error: EffectError) -> String {
+            "\(name): MAE \(error.absoluteError / Double(max(error.count, 1))) vs true mean |Δ| "
+                + "\(error.trueSize / Double(max(error.count, 1))) → \(Int((error.relative * 100).rounded())) %"
+        }
+        print("scenario effect error (4 origins × 4 h):")
+        print("  " + line("open-office temperature, setpoint 23 °C", temperature))
+        print("  " + line("meeting-room temperature, setpoint 19 °C", meetingTemperature))
+        print("  " + line("open-office CO2, 2× people", co2))
+        print("  " + line("meeting-room CO2, 2× people", meetingCO2))
+        // Target 20 %; the bounds below are what the model reaches today (see the note):
+        // the learned model does not know that the valve follows the setpoint, and a presence
+        // sensor cannot say how many people a meeting brings.
+        #expect(temperature.relative <= 0.4)
+        #expect(co2.relative <= 0.3)
+        #expect(meetingTemperature.relative <= 0.8)
+        #expect(meetingCO2.relative <= 0.9)
+    }
+}
