@@ -45,7 +45,7 @@ let topLevelErrorCases: [TwinFileErrorCase] = [
     ),
     .init(
         name: "unknown top-level key", yaml: "twin: t\nzone:\n  - id: a\n", line: 2, field: "zone",
-        reason: "unknown key 'zone' (did you mean 'zones'?); allowed: twin, timezone, step, horizon, zones"),
+        reason: "unknown key 'zone' (did you mean 'zones'?); allowed: twin, timezone, step, horizon, zones, anomalies"),
     .init(name: "missing twin", yaml: "zones:\n  - id: a\n", line: 1, field: "twin", reason: "required key is missing"),
     .init(
         name: "invalid twin id", yaml: "twin: Demo Office\nzones: [{ id: a }]\n", line: 1, field: "twin",
@@ -132,7 +132,8 @@ let zoneErrorCases: [TwinFileErrorCase] = [
     .zone(
         "unknown zone key", "sensor: []", field: "zones[0].sensor",
         reason:
-            "unknown key 'sensor' (did you mean 'sensors'?); allowed: id, kind, neighbors, comfort, co2_limit, sensors"),
+            "unknown key 'sensor' (did you mean 'sensors'?); allowed: id, kind, neighbors, comfort, co2_limit, "
+            + "sensors, anomalies"),
     .zone(
         "sensors not a list", "sensors: { quantity: co2 }", field: "zones[0].sensors",
         reason: "expected a list, got a mapping"),

@@ -113,6 +113,7 @@ struct PayloadComposer: Sendable {
         clock: LocalClock,
         isNoisy: Bool,
         heartbeatSeconds: Double,
+        adjust: (_ zone: String, _ binding: SensorBinding, _ measured: Double) -> Double = { $2 },
         value: (_ zone: String, _ binding: SensorBinding) -> Double?
     ) -> [SimulatedMessage] {
         var messages: [SimulatedMessage] = []
@@ -131,7 +132,7 @@ struct PayloadComposer: Sendable {
                 group.lastStates = states
             }
             group.lastReport = time
-            let payload = payload(for: &group, present, time: time, clock: clock, isNoisy: isNoisy)
+            let payload = payload(for: &group, present, time: time, clock: clock, isNoisy: isNoisy, adjust: adjust)
             groups[index] = group
             messages.append(SimulatedMessage(time: time, topic: group.topic, payload: Array(payload.utf8)))
         }
@@ -143,11 +144,14 @@ struct PayloadComposer: Sendable {
         _ present: [(member: Member, canonical: Double)],
         time: Double,
         clock: LocalClock,
-        isNoisy: Bool
+        isNoisy: Bool,
+        adjust: (_ zone: String, _ binding: SensorBinding, _ measured: Double) -> Double
     ) -> String {
         let measured = present.map { entry in
-            SensorReading.measure(
-                entry.canonical, quantity: entry.member.binding.quantity, noise: &noise, isNoisy: isNoisy)
+            adjust(
+                entry.member.zone, entry.member.binding,
+                SensorReading.measure(
+                    entry.canonical, quantity: entry.member.binding.quantity, noise: &noise, isNoisy: isNoisy))
         }
         let readings = zip(present, measured).map { SensorReading(measured: $1, binding: $0.member.binding) }
         switch group.format {

@@ -25,7 +25,9 @@ public struct BuildingSimulator: Sendable {
     private let clock: LocalClock
     private let physics: BuildingPhysics
     private var weather: OutdoorWeather
-    private var zones: [ZoneSimulation]
+    var zones: [ZoneSimulation]
+    /// Injected faults (`inject(_:)`).
+    var faultState = FaultState()
     private var composer: PayloadComposer
     private let zoneIndexByID: [String: Int]
     private let outdoorZoneIDs: Set<String>
@@ -64,12 +66,19 @@ public struct BuildingSimulator: Sendable {
         let zoneIndex = zoneIndexByID
         let outdoorZones = outdoorZoneIDs
         let zones = self.zones
+        let now = time
+        let faults = faultState
+        var faulty = faultState
+        defer { faultState.heldValues = faulty.heldValues }
         return composer.compose(
             time: time,
             clock: clock,
             isNoisy: configuration.sensorNoise,
-            heartbeatSeconds: configuration.presenceHeartbeatSeconds
+            heartbeatSeconds: configuration.presenceHeartbeatSeconds,
+            adjust: { faulty.reported($2, zone: $0, quantity: $1.quantity, time: now) }
         ) { zone, binding in
+            if faults.isSilenced(zone: zone, quantity: binding.quantity, time: now) { return nil }
+            if binding.quantity == .hvac, let commanded = faults.commandedHeating[zone] { return commanded }
             if let index = zoneIndex[zone] { return Self.value(of: binding, in: zones[index], outdoor: outdoor) }
             if outdoorZones.contains(zone) { return Self.outdoorValue(of: binding.quantity, outdoor) }
             return nil
@@ -86,6 +95,7 @@ public struct BuildingSimulator: Sendable {
         for index in zones.indices {
             zones[index].refreshInputs(time: time, local: local, seconds: tickSeconds, outdoor: weather.conditions)
         }
+        applyBuildingFaults()
     }
 
     /// True physical state of an indoor zone (nil for the outdoor zone and unknown ids).

@@ -14,6 +14,8 @@ public struct TwinDefinition: Sendable, Hashable, Codable {
     public var zones: [ZoneDefinition]
     /// Path of the file this definition came from, when it came from a file.
     public var sourcePath: String?
+    /// Anomaly detection settings of the whole twin (`anomalies:`), nil for the defaults.
+    public var anomalies: AnomalySettings?
 
     public init(
         id: String,
@@ -69,6 +71,8 @@ public struct ZoneDefinition: Sendable, Hashable, Codable {
     public var comfortHighCelsius: Double
     /// CO2 limit for scenario KPIs and notices, ppm (default 1000).
     public var co2LimitPPM: Double
+    /// Anomaly detection settings of this zone (`anomalies:`), over the twin's; nil for none.
+    public var anomalies: AnomalySettings?
 
     public init(
         id: String,

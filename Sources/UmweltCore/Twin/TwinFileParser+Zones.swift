@@ -1,7 +1,7 @@
 import Yams
 
 extension TwinFileParser {
-    static let zoneKeys = ["id", "kind", "neighbors", "comfort", "co2_limit", "sensors"]
+    static let zoneKeys = ["id", "kind", "neighbors", "comfort", "co2_limit", "sensors", "anomalies"]
     static let comfortKeys = ["low", "high"]
 
     /// Parses `zones`, then resolves the neighbours once every zone id is known.
@@ -110,6 +110,9 @@ extension TwinFileParser {
                     limitNode, fields.path("co2_limit"), "co2_limit must be positive (ppm), got \(limit)")
             }
             zone.co2LimitPPM = limit
+        }
+        if let node = fields["anomalies"] {
+            zone.anomalies = try parseAnomalies(node, field: fields.path("anomalies"), reader: reader)
         }
         return zone
     }

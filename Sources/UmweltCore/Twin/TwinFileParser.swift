@@ -11,17 +11,19 @@ import Yams
 /// timezone: Europe/Berlin    # IANA name, default UTC
 /// step: 5m                   # 60s...1h dividing a day; default 5m (bare numbers are seconds)
 /// horizon: 24h               # a multiple of step, at most 7d; default 24h
+/// anomalies: { deviation_threshold: 0.995, stuck_steps: 8, disabled: [dropout] }  # optional
 /// zones:                     # at least one
 ///   - id: meeting-room
 ///     kind: indoor           # indoor (default) or outdoor (at most one)
 ///     neighbors: [open-office]
 ///     comfort: { low: 20, high: 24 }
 ///     co2_limit: 1000
+///     anomalies: { disabled: [unusual_occupancy] }   # optional, over the twin's
 ///     sensors:
 ///       - { quantity: temperature, topic: zigbee2mqtt/x, path: temperature, time_path: last_seen }
 /// ```
 public enum TwinFileParser {
-    static let topLevelKeys = ["twin", "timezone", "step", "horizon", "zones"]
+    static let topLevelKeys = ["twin", "timezone", "step", "horizon", "zones", "anomalies"]
     static let maxHorizonSeconds = 7 * 86_400
 
     /// Parses the text of a twin file; `path` names the file in errors and `sourcePath`.
@@ -92,6 +94,11 @@ public enum TwinFileParser {
         definition: TwinDefinition, twinLine: Int?
     ) {
         let reader = YAMLNodeReader(file: path)
+        if let line = firstAliasInKey(yaml) {
+            throw TwinFileError(
+                file: path, line: line, field: "yaml",
+                reason: "an alias (*name) is used in a mapping key; keys in a twin file are plain names")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -149,7 +156,7 @@ public enum TwinFileParser {
         }
         let zones = try parseZones(zonesNode, reader: reader)
 
-        let definition = TwinDefinition(
+        var definition = TwinDefinition(
             id: id,
             timezone: timezone,
             stepSeconds: stepSeconds,
@@ -157,6 +164,9 @@ public enum TwinFileParser {
             zones: zones,
             sourcePath: path
         )
+        if let node = top["anomalies"] {
+            definition.anomalies = try parseAnomalies(node, field: "anomalies", reader: reader)
+        }
         return (definition, twinNode.mark?.line)
     }
 

@@ -26,8 +26,18 @@ public enum AnomalyKind: String, Sendable, Codable, CaseIterable {
     case stuck
     /// No reading for much longer than usual while other sensors report.
     case dropout
-    /// Slow systematic bias of the residuals.
+    /// Slow systematic bias of the residuals (they keep a sign or grow).
     case drift
+    /// A change between consecutive steps faster than the quantity can physically change.
+    case rateOfChange = "rate_of_change"
+    /// Sensors that should agree do not: two sensors of one zone, or CO2 versus occupancy.
+    case inconsistent
+    /// Temperature and CO2 drop together, fast: a window (or door to outside) left open.
+    case windowOpen = "window_open"
+    /// The zone stays well below its heating setpoint and does not warm up.
+    case setpointNotReached = "setpoint_not_reached"
+    /// The zone is occupied at a time of week when it practically never is.
+    case unusualOccupancy = "unusual_occupancy"
 }
 
 /// How urgently a person should look at an anomaly.

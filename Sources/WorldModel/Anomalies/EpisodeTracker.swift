@@ -13,7 +13,12 @@ struct DetectorFinding {
 
 extension SeriesHealth {
     /// Advances the episodes of every detector with this step's findings and returns the
-    /// events (opened, updated, closed). `suppress` (warming up) opens no new episodes.
+    /// events (opened, updated, closed): one episode per series and kind, so one event opens
+    /// per episode however many readings it spans. `suppress` (warming up) opens no new episodes.
+    ///
+    /// Severity: out of range and impossible rates are critical; stuck, dropout, inconsistent
+    /// sensors and an unreached setpoint are warnings; windows and unusual occupancy are notices;
+    /// deviations by score (≥ 0.9999 critical, ≥ 0.999 warning), drifts warning from 0.9999.
     mutating func advanceEpisodes(
         findings: [DetectorFinding], stepStart: Double, stepSeconds: Double, suppress: Bool
     ) -> [AnomalyEvent] {
@@ -26,8 +31,12 @@ extension SeriesHealth {
                 if fired || score >= Self.closeThreshold {
                     episode.quietSteps = 0
                     if score > episode.peak + 1e-9, let finding {
+                        let before = Self.severity(kind: kind, score: episode.peak)
                         episode.peak = score
-                        events.append(event(finding, phase: .updated, episode: episode, end: nil))
+                        // Only a rise in severity is news; the peak is kept silently otherwise.
+                        if Self.severity(kind: kind, score: score) != before {
+                            events.append(event(finding, phase: .updated, episode: episode, end: nil))
+                        }
                     }
                     episodes[kind] = episode
                 } else {
@@ -76,9 +85,11 @@ extension SeriesHealth {
 
     static func severity(kind: AnomalyKind, score: Double) -> AnomalySeverity {
         switch kind {
-        case .outOfRange: .critical
-        case .stuck, .dropout: .warning
-        case .deviation, .drift: score >= 0.9999 ? .critical : score >= 0.999 ? .warning : .notice
+        case .outOfRange, .rateOfChange: .critical
+        case .stuck, .dropout, .inconsistent, .setpointNotReached: .warning
+        case .windowOpen, .unusualOccupancy: .notice
+        case .drift: score >= 0.9999 ? .warning : .notice
+        case .deviation: score >= 0.9999 ? .critical : score >= 0.999 ? .warning : .notice
         }
     }
 }

@@ -7,19 +7,21 @@ import UmweltCore
 ///   the standardised one-step residual `z = |y − ŷ| / s₁` (`s₁` the calibrated one-step mean
 ///   absolute error) rescaled by the series' own tail, `z′ = z · 3.98 / q`, where `q` tracks the
 ///   99.8 % quantile of `z` online (`q ← q · exp(0.1 (1{z > q} − 0.002))`). A residual at the
-///   usual 1-in-500 level scores 0.95; the event threshold 0.99 needs `z > 1.83 q`, so false
-///   alarms stay rare even for sensors with heavy-tailed noise;
+///   usual 1-in-500 level scores 0.95 in every series, whatever its noise; the default event
+///   threshold 0.998 (`DetectorSettings`) needs `z > 3.2 q`;
+/// - drift: see `SeriesHealth+Drift.swift` (two-sided CUSUM of the standardised residuals);
 /// - out of range: a value outside `quantity.plausibleRange` scores 1;
+/// - rate of change: `|y[t] − y[t−n]| / (n · step)` above the quantity's physical limit;
 /// - stuck: the step value stayed exactly constant (`min = max = previous mean`) for at least
-///   6 steps while the forecast expected a cumulative change `|Σ (ŷ − y)| > 4 s₁ √n` (a value
-///   the model expects to stay constant is not stuck);
-/// - dropout: no reading for `max(3, 3 × typical interval)` steps while other series report;
+///   `stuckSteps` steps and either the forecast expected a cumulative change
+///   `|Σ (ŷ − y)| > 4 s₁ √n`, or the run is 4 times longer than any run of this series in
+///   the last days (learned; a series that never moved is never stuck);
+/// - dropout: no reading for `max(3, k × typical interval)` steps while other series report;
 ///   the typical interval is an exponentially weighted mean of the gaps between readings.
 ///
-/// Episodes: open when the score reaches 0.99 (deviation) or the detector fires, update when
-/// the score rises, close after 2 consecutive steps below 0.9 (or without the detector firing).
+/// Episodes: open when the score reaches the threshold or the detector fires, update when the
+/// score rises, close after 2 consecutive steps below 0.9 (or without the detector firing).
 struct SeriesHealth: Sendable, Codable, Hashable {
-    static let stuckSteps = 6
     static let openThreshold = 0.99
     static let closeThreshold = 0.9
 
@@ -32,6 +34,8 @@ struct SeriesHealth: Sendable, Codable, Hashable {
     /// Online 99.8 % quantile of the standardised one-step residual.
     var tailQuantile = 4.6
     var episodes: [AnomalyKind: Episode] = [:]
+    /// State of the detectors added after checkpoint version 1 (decoded when present).
+    var memory = Memory()
 
     init(key: SeriesKey) {
         self.key = key
@@ -41,6 +45,82 @@ struct SeriesHealth: Sendable, Codable, Hashable {
         var start: Double
         var peak: Double
         var quietSteps: Int
+    }
+
+    /// Detector state beyond the first version's.
+    struct Memory: Sendable, Codable, Hashable {
+        /// CUSUM statistics of the standardised residual, upwards and downwards.
+        var cusumHigh = 0.0
+        var cusumLow = 0.0
+        /// Mean square of the standardised residual (its variance, learned).
+        var residualSquare = 1.5625
+        /// Mean product of consecutive standardised residuals (their lag-1 autocovariance).
+        var residualLagProduct = 0.0
+        /// Standardised signed residuals of the latest and the one before, with the step index.
+        var lastResidual: Double?
+        /// The latest residual `r` before standardisation (for the autocorrelation).
+        var lastRawResidual: Double?
+        var previousResidual: Double?
+        var residualIndex: Int?
+        /// Decaying maximum of the completed runs of identical step values.
+        var longestRun = 0.0
+        /// Observed steps whose value differed from the step before.
+        var changes = 0
+        /// Latest observed step value and its index.
+        var previousValue: Double?
+        var previousIndex: Int?
+        /// Recent observed step values (newest last, at most 7), for trends.
+        var recentLevels: [Double] = []
+        /// Consecutive steps a zone rule held (setpoint deficit, sensor spread, unusual presence).
+        var conditionRun = 0
+        /// Consecutive steps two sensors of the series disagreed.
+        var spreadRun = 0
+        /// Lowest value since the zone was last seen empty (CO2 versus occupancy).
+        var lowestWhileEmpty: Double?
+        /// Steps left of faster adaptation after a drift.
+        var adaptationSteps = 0
+        /// Typical range (max − min) of the readings inside one step, learned.
+        var typicalRange = 0.0
+        var rangeSteps = 0
+
+        init() {}
+
+        /// Writes absent values as null, so every checkpoint holds the same number of values.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(cusumHigh, forKey: .cusumHigh)
+            try container.encode(cusumLow, forKey: .cusumLow)
+            try container.encode(residualSquare, forKey: .residualSquare)
+            try container.encode(residualLagProduct, forKey: .residualLagProduct)
+            try container.encode(lastResidual, forKey: .lastResidual)
+            try container.encode(lastRawResidual, forKey: .lastRawResidual)
+            try container.encode(previousResidual, forKey: .previousResidual)
+            try container.encode(residualIndex, forKey: .residualIndex)
+            try container.encode(longestRun, forKey: .longestRun)
+            try container.encode(changes, forKey: .changes)
+            try container.encode(previousValue, forKey: .previousValue)
+            try container.encode(previousIndex, forKey: .previousIndex)
+            try container.encode(recentLevels, forKey: .recentLevels)
+            try container.encode(conditionRun, forKey: .conditionRun)
+            try container.encode(spreadRun, forKey: .spreadRun)
+            try container.encode(lowestWhileEmpty, forKey: .lowestWhileEmpty)
+            try container.encode(adaptationSteps, forKey: .adaptationSteps)
+            try container.encode(typicalRange, forKey: .typicalRange)
+            try container.encode(rangeSteps, forKey: .rangeSteps)
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        key = try container.decode(SeriesKey.self, forKey: .key)
+        lastSeen = try container.decodeIfPresent(Int.self, forKey: .lastSeen)
+        typicalInterval = try container.decode(Double.self, forKey: .typicalInterval)
+        runValue = try container.decodeIfPresent(Double.self, forKey: .runValue)
+        runLength = try container.decode(Int.self, forKey: .runLength)
+        expectedMovement = try container.decode(Double.self, forKey: .expectedMovement)
+        tailQuantile = try container.decode(Double.self, forKey: .tailQuantile)
+        episodes = try container.decode([AnomalyKind: Episode].self, forKey: .episodes)
+        memory = try container.decodeIfPresent(Memory.self, forKey: .memory) ?? Memory()
     }
 
     /// Deviation score of `observed` against forecast `expected` with one-step MAE `scale`,
@@ -64,34 +144,85 @@ struct SeriesHealth: Sendable, Codable, Hashable {
 
     /// Updates the stuck run with an observed step value and the expected change into it;
     /// returns whether the series is stuck.
-    mutating func updateStuck(value: StepValue, expectedChange: Double?, oneStepScale: Double) -> Bool {
+    mutating func updateStuck(value: StepValue, expectedChange: Double?, oneStepScale: Double, stuckSteps: Int)
+        -> Bool
+    {
+        memory.longestRun *= 0.9995
         if value.min == value.max, let runValue, value.mean == runValue {
             runLength += 1
             expectedMovement += expectedChange ?? 0
         } else {
+            memory.changes = min(memory.changes + 1, 1_000_000)
+            memory.longestRun = max(memory.longestRun, Double(runLength))
             runValue = value.min == value.max ? value.mean : nil
             runLength = value.min == value.max ? 1 : 0
             expectedMovement = 0
         }
-        guard runLength >= Self.stuckSteps else { return false }
-        return abs(expectedMovement) > 4 * oneStepScale * Double(runLength).squareRoot()
+        guard runLength >= stuckSteps else { return false }
+        if abs(expectedMovement) > 4 * oneStepScale * Double(runLength).squareRoot() { return true }
+        return memory.changes >= 50 && Double(runLength) > 4 * max(memory.longestRun, 1)
     }
 
     /// Updates the dropout tracker at step `index`; returns the steps missed when in dropout.
-    mutating func updateDropout(observed: Bool, index: Int) -> Int? {
+    mutating func updateDropout(observed: Bool, index: Int, intervals: Double) -> Int? {
         guard let lastSeen else {
             if observed { self.lastSeen = index }
             return nil
         }
         let missing = index - lastSeen
+        let limit = max(3, Int((intervals * typicalInterval).rounded(.up)))
         if observed {
-            if missing <= max(3, Int((3 * typicalInterval).rounded(.up))) {
+            if missing <= limit {
                 typicalInterval += 0.1 * (Double(missing) - typicalInterval)
             }
             self.lastSeen = index
             return nil
         }
-        return missing >= max(3, Int((3 * typicalInterval).rounded(.up))) ? missing : nil
+        return missing >= limit ? missing : nil
+    }
+
+    /// Remembers an observed step value; returns the fastest plausible change rate exceeded
+    /// (per hour), or nil. `maximumPerHour` is the quantity's physical limit (nil: none).
+    mutating func updateRate(value: StepValue, index: Int, stepSeconds: Double, maximumPerHour: Double?)
+        -> (rate: Double, limit: Double)?
+    {
+        defer {
+            memory.previousValue = value.mean
+            memory.previousIndex = index
+            memory.recentLevels.append(value.mean)
+            if memory.recentLevels.count > 7 { memory.recentLevels.removeFirst() }
+        }
+        guard let maximumPerHour, let previous = memory.previousValue, let before = memory.previousIndex,
+            index > before, index - before <= 3
+        else { return nil }
+        let hours = Double(index - before) * stepSeconds / 3_600
+        let rate = abs(value.mean - previous) / hours
+        return rate > maximumPerHour ? (rate, maximumPerHour) : nil
+    }
+
+    /// A single reading far outside the step's other readings: the step's range is more than
+    /// 20 times its learned typical range (an exponentially weighted mean over at least 100
+    /// steps with 3 or more readings; flagged steps do not teach it). Returns the range.
+    mutating func updateSpike(value: StepValue) -> Double? {
+        guard value.count >= 3 else { return nil }
+        let range = value.max - value.min
+        let typical = memory.typicalRange
+        let isSpike = memory.rangeSteps >= 100 && typical > 0 && range > 20 * typical
+        if !isSpike {
+            memory.rangeSteps = min(memory.rangeSteps + 1, 1_000_000)
+            memory.typicalRange += max(0.01, 1 / Double(memory.rangeSteps)) * (range - typical)
+        }
+        return isSpike ? range : nil
+    }
+
+    /// The fastest change per hour a quantity's step mean can plausibly make indoors.
+    static func maximumRatePerHour(_ quantity: Quantity) -> Double? {
+        switch quantity {
+        case .temperature: 60
+        case .humidity: 120
+        case .co2: 20_000
+        default: nil
+        }
     }
 
     /// Forgets runs and pretends the series was last seen just before `index` (after a long
@@ -101,5 +232,11 @@ struct SeriesHealth: Sendable, Codable, Hashable {
         runValue = nil
         runLength = 0
         expectedMovement = 0
+        memory.previousValue = nil
+        memory.previousIndex = nil
+        memory.recentLevels = []
+        memory.cusumHigh = 0
+        memory.cusumLow = 0
+        memory.conditionRun = 0
     }
 }

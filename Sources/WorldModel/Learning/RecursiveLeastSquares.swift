@@ -14,7 +14,8 @@
 struct RecursiveLeastSquares: Sendable, Codable, Hashable {
     private(set) var theta: [Double]
     private(set) var p: [Double]
-    let forgetting: Double
+    /// λ; lowered for a while after a detected drift (`TwinModel.boostAdaptation`), in (0.9, 1].
+    var forgetting: Double
     let priorVariance: Double
     /// Number of updates applied.
     private(set) var updates: Int = 0
