@@ -6,9 +6,10 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 export OPENBLAS_NUM_THREADS := 1
 
-DEBIAN_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libopenblas-dev liblapacke-dev libsqlite3-dev python3
+DEBIAN_PACKAGES := libmosquitto-dev mosquitto mosquitto-clients libopenblas-dev liblapacke-dev libsqlite3-dev python3 \
+	openssl systemd strace chromium
 
-.PHONY: deps build release demo test lint format install clean
+.PHONY: deps build release demo test lint format install check-unit clean
 
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -37,8 +38,15 @@ lint:
 format:
 	$(SWIFT) format --in-place --parallel --recursive Package.swift Sources Tests
 
+# DESTDIR=/tmp/stage make install stages the files under another root.
 install: release
-	./Deploy/install.sh "$(PREFIX)"
+	DESTDIR="$(DESTDIR)" ./Deploy/install.sh "$(PREFIX)"
+
+# The unit, checked offline: verify prints nothing, security exposure <= 2.0; then every
+# hardening directive against what umweltd does under strace (scripts/check-hardening.py).
+check-unit: build
+	./scripts/check-unit.sh
+	./scripts/check-hardening.py
 
 clean:
 	rm -rf .build

@@ -103,11 +103,17 @@ let package = Package(
             path: "Benchmarks/umwelt-bench"
         ),
         .testTarget(name: "UmweltCoreTests", dependencies: ["UmweltCore"]),
-        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "UmweltCore", "COpenBLAS"]),
+        .testTarget(
+            name: "WorldModelTests", dependencies: ["WorldModel", "UmweltCore", "COpenBLAS", "BuildingSimulator"]
+        ),
         .testTarget(name: "UmweltStoreTests", dependencies: ["UmweltStore", "UmweltCore"]),
         .testTarget(
             name: "UmweltServiceTests",
-            dependencies: ["UmweltService", "UmweltCore", "WorldModel", "BuildingSimulator"]
+            dependencies: [
+                "UmweltService", "UmweltCore", "WorldModel", "BuildingSimulator",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "IntegrationTests",

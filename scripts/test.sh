@@ -10,4 +10,7 @@ echo "== build"
 swift build --build-tests --explicit-target-dependency-import-check error
 echo "== test"
 swift test --skip-build --disable-xctest 2>&1 | tee .build/test-output.txt
+echo "== systemd unit"
+./scripts/check-unit.sh
+./scripts/check-hardening.py
 echo "== total $(( $(date +%s) - start )) s"

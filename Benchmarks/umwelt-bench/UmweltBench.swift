@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import UmweltCore
 
 /// `swift run -c release umwelt-bench`: release-build benchmarks, each reported as a ratio
 /// against a baseline measured in the same run.
@@ -10,6 +12,11 @@ struct UmweltBench: AsyncParsableCommand {
     )
 
     func run() async throws {
-        print("no benchmarks yet")
+        for line in try await PerformanceReport().run() { print(line) }
+        if ProcessInfo.processInfo.environment["UMWELT_BENCH_ONLY_ISSUE7"] != nil { return }
+        let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let twin = try TwinFileParser.load(path: "/" + root + "/Twins/demo-office.yaml")
+        for line in AnomalyCostBenchmark().run(twin: twin) { print(line) }
+        for line in ScenarioBenchmark().run() { print(line) }
     }
 }

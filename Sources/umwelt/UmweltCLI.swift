@@ -13,7 +13,7 @@ struct UmweltCLI: AsyncParsableCommand {
         abstract: "Tools around umweltd: validate twin files, simulate a building, watch forecasts.",
         subcommands: [
             Validate.self, Simulate.self, Watch.self, RecordCommand.self, ImportCommand.self, BacktestCommand.self,
-            InspectCommand.self,
+            InspectCommand.self, ScenarioCommand.self,
         ]
     )
 }

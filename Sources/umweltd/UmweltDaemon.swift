@@ -26,6 +26,12 @@ struct UmweltDaemon: AsyncParsableCommand {
     @Option(help: "HTTP listen address HOST:PORT (port 0 picks a free port).")
     var http: String?
 
+    @Option(help: "Serve only shard I of N of the twins (stable FNV-1a hash of the twin id), as I/N.")
+    var shard: String?
+
+    @Option(name: .customLong("twins-only"), help: "Serve only these twins (comma-separated ids).")
+    var twinsOnly: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration: UmweltConfiguration
@@ -36,6 +42,8 @@ struct UmweltDaemon: AsyncParsableCommand {
                 twins: twins,
                 stateDirectory: stateDirectory,
                 http: http,
+                shard: shard,
+                twinsOnly: twinsOnly,
                 environment: environment
             )
         } catch {
@@ -52,7 +60,9 @@ struct UmweltDaemon: AsyncParsableCommand {
             try await application.run()
         } catch {
             logger.critical("umweltd cannot run", metadata: ["error": "\(error)"])
-            throw ExitCode(1)
+            // A broker that refuses these credentials or certificates, or an invalid twin
+            // file, will refuse again: EX_CONFIG, which the unit does not restart on.
+            throw ExitCode(UmweltApplication.isConfigurationFailure(error) ? 78 : 1)
         }
     }
 }

@@ -83,6 +83,7 @@ import UmweltCore
         formatter.timeZone = TimeZone(identifier: "UTC")
         let scoreFrom = formatter.date(from: "2015-02-08 00:00:00")!.timeIntervalSince1970
         var scores: [Quantity: Score] = [:]
+        var uciEvents: [String: Int] = [:]
         let quantities: [(Int, Quantity)] = [
             (2, .temperature), (3, .humidity), (4, .illuminance), (5, .co2), (7, .occupancy),
         ]
@@ -97,6 +98,9 @@ import UmweltCore
                         occupancyKind: quantity == .occupancy ? .presence : nil))
             }
             for report in model.advance(to: time) {
+                for event in report.events where event.phase == .opened {
+                    uciEvents["\(event.quantity.name)/\(event.kind.rawValue)", default: 0] += 1
+                }
                 for q in [Quantity.temperature, .humidity, .co2, .occupancy] {
                     scores[q, default: Score()].take(
                         report, key: SeriesKey(zone: "office", quantity: q), scoreFrom: scoreFrom,
@@ -105,6 +109,9 @@ import UmweltCore
             }
         }
         for q in [Quantity.temperature, .humidity, .co2, .occupancy] { print(scores[q]!.line("uci " + q.name)) }
+        let uciDays = Double(model.stepsLearned) * 300 / 86_400
+        let uciOpened = Double(uciEvents.values.reduce(0, +))
+        print("uci events opened: \(uciEvents.sorted { $0.key < $1.key }), \(uciOpened / uciDays) per zone-day")
         print(model.parameters())
     }
 
@@ -172,7 +179,9 @@ import UmweltCore
             }
         }
         for q in [Quantity.temperature, .humidity, .co2, .occupancy] { print(scores[q]!.line("robod " + q.name)) }
-        print("robod events opened: \(events.sorted { $0.key < $1.key })")
+        let days = Double(model.stepsLearned) * 300 / 86_400
+        let opened = Double(events.values.reduce(0, +))
+        print("robod events opened: \(events.sorted { $0.key < $1.key }), \(opened / days / 2) per zone-day (2 zones)")
         print(model.parameters())
     }
 }

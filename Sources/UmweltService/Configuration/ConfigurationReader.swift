@@ -10,7 +10,7 @@ struct ConfigurationReader {
             map,
             allowed: [
                 "broker", "topic_prefix", "http", "state_dir", "twins_dir", "checkpoint_interval",
-                "retention_days", "horizon", "log_level", "log_format",
+                "retention_days", "horizon", "log_level", "log_format", "home_assistant", "shard", "twins_only",
             ],
             at: ""
         )
@@ -37,7 +37,8 @@ struct ConfigurationReader {
         }
         if let prefix = try string(map["topic_prefix"], field: "topic_prefix") { config.topicPrefix = prefix }
         if let http = try mapping(map["http"], field: "http") {
-            try checkKeys(http, allowed: ["listen"], at: "http.")
+            try checkKeys(http, allowed: ["listen", "token_file"], at: "http.")
+            config.httpTokenFile = try string(http["token_file"], field: "http.token_file")
             if let listen = try string(http["listen"], field: "http.listen") {
                 let (host, port) = try UmweltConfiguration.hostPort(
                     listen,
@@ -47,6 +48,21 @@ struct ConfigurationReader {
                 )
                 config.httpHost = host
                 config.httpPort = port
+            }
+        }
+        if let homeAssistant = try mapping(map["home_assistant"], field: "home_assistant") {
+            try checkKeys(homeAssistant, allowed: ["enabled", "discovery_prefix"], at: "home_assistant.")
+            if let enabled = homeAssistant["enabled"] {
+                guard let flag = enabled as? Bool else {
+                    throw error("home_assistant.enabled", "expected true or false")
+                }
+                config.homeAssistant.isEnabled = flag
+            }
+            if let prefix = try string(homeAssistant["discovery_prefix"], field: "home_assistant.discovery_prefix") {
+                guard !prefix.isEmpty, !prefix.contains("+"), !prefix.contains("#") else {
+                    throw error("home_assistant.discovery_prefix", "must be non-empty, without wildcards")
+                }
+                config.homeAssistant.discoveryPrefix = prefix
             }
         }
         if let dir = try string(map["state_dir"], field: "state_dir") { config.stateDirectory = dir }
@@ -63,6 +79,19 @@ struct ConfigurationReader {
         }
         if let level = try string(map["log_level"], field: "log_level") { config.logLevel = level }
         if let format = try string(map["log_format"], field: "log_format") { config.logFormat = format }
+        if let text = try string(map["shard"], field: "shard") {
+            guard let shard = TwinSelection.Shard(parsing: text) else {
+                throw error("shard", "expected i/n with 0 <= i < n, got \(text)")
+            }
+            config.twinSelection.shard = shard
+        }
+        if let list = map["twins_only"] {
+            if let ids = list as? [Any] {
+                config.twinSelection.only = TwinSelection.parseList(ids.map { "\($0)" }.joined(separator: ","))
+            } else if let text = try string(list, field: "twins_only") {
+                config.twinSelection.only = TwinSelection.parseList(text)
+            }
+        }
         try config.validate(source: source)
     }
 

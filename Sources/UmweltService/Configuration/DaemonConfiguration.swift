@@ -8,6 +8,8 @@ public enum DaemonConfiguration {
         twins: String?,
         stateDirectory: String?,
         http: String?,
+        shard: String? = nil,
+        twinsOnly: String? = nil,
         environment: [String: String]
     ) throws -> UmweltConfiguration {
         var configuration = UmweltConfiguration()
@@ -27,6 +29,13 @@ public enum DaemonConfiguration {
             configuration.httpHost = host
             configuration.httpPort = port
         }
+        if let shard {
+            guard let parsed = TwinSelection.Shard(parsing: shard) else {
+                throw ConfigurationError(source: "flags", field: "--shard", reason: "expected i/n, got \(shard)")
+            }
+            configuration.twinSelection.shard = parsed
+        }
+        if let twinsOnly { configuration.twinSelection.only = TwinSelection.parseList(twinsOnly) }
         try configuration.validate(source: "flags")
         return configuration
     }

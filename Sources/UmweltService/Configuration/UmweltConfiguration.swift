@@ -23,6 +23,8 @@ public struct UmweltConfiguration: Sendable, Hashable {
     public var httpHost = "127.0.0.1"
     /// 0 picks a free port (tests).
     public var httpPort = 8080
+    /// File holding the HTTP bearer token; required when `httpHost` is not a loopback address.
+    public var httpTokenFile: String?
     /// Directory of the SQLite state file `umwelt.sqlite`.
     public var stateDirectory = "/var/lib/umwelt"
     /// Directory of twin files (`*.yaml`).
@@ -36,6 +38,10 @@ public struct UmweltConfiguration: Sendable, Hashable {
     public var logLevel = "info"
     /// `text` (one human-readable line per event) or `json`.
     public var logFormat = "text"
+    /// Home Assistant MQTT discovery (off by default).
+    public var homeAssistant = HomeAssistantConfiguration()
+    /// Which twins of `twinsDirectory` this daemon serves (scale-out; default: all).
+    public var twinSelection = TwinSelection()
 
     public init() {}
 
@@ -115,6 +121,11 @@ extension UmweltConfiguration {
             httpHost = host
             httpPort = port
         }
+        if let value = environment["UMWELT_HTTP_TOKEN_FILE"] { httpTokenFile = value }
+        if let directory = environment["CREDENTIALS_DIRECTORY"], httpTokenFile == nil {
+            let candidate = directory + "/http-token"
+            if FileManager.default.fileExists(atPath: candidate) { httpTokenFile = candidate }
+        }
         if let value = environment["UMWELT_STATE_DIR"] { stateDirectory = value }
         if let value = environment["STATE_DIRECTORY"], environment["UMWELT_STATE_DIR"] == nil {
             // systemd's StateDirectory= sets this; first entry wins.
@@ -123,6 +134,13 @@ extension UmweltConfiguration {
         if let value = environment["UMWELT_TWINS_DIR"] { twinsDirectory = value }
         if let value = environment["UMWELT_LOG_LEVEL"] { logLevel = value }
         if let value = environment["UMWELT_LOG_FORMAT"] { logFormat = value }
+        if let value = environment["UMWELT_SHARD"] {
+            guard let shard = TwinSelection.Shard(parsing: value) else {
+                throw ConfigurationError(source: source, field: "UMWELT_SHARD", reason: "expected i/n, got \(value)")
+            }
+            twinSelection.shard = shard
+        }
+        if let value = environment["UMWELT_TWINS_ONLY"] { twinSelection.only = TwinSelection.parseList(value) }
         try validate(source: source)
     }
 

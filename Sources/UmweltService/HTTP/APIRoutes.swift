@@ -6,14 +6,27 @@ import WorldModel
 /// The HTTP API (see DESIGN.md, "HTTP API"): health, readiness, twins, zones, forecasts,
 /// learned parameters and anomalies. JSON bodies, RFC 3339 times, canonical units.
 struct APIRoutes: Sendable {
-    let runtimes: [String: TwinRuntime]
+    let registry: TwinRegistry
+    /// The twins' runtimes now (they change on a `SIGHUP` reload).
+    var runtimes: [String: TwinRuntime] { registry.runtimes }
     let statistics: DaemonStatistics
     let readiness: Readiness
+    /// When set, every route but `/healthz` requires `Authorization: Bearer <token>`.
+    var bearerToken: String? = nil
+    /// `/metrics`, when the daemon keeps Prometheus metrics.
+    var metricsEndpoint: MetricsEndpoint? = nil
+    /// The HTML dashboard at `/`.
+    var dashboard: DashboardPage? = nil
 
     func build() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
+        if let bearerToken {
+            router.add(middleware: BearerTokenMiddleware(token: bearerToken, openPaths: ["/healthz"]))
+        }
+        metricsEndpoint?.register(on: router)
+        dashboard?.register(on: router)
         router.get("healthz") { _, _ in
-            json(["status": "ok"])
+            json(await HealthDocument.current(runtimes: registry.runtimes))
         }
         router.get("readyz") { _, _ in
             readiness.isReady
@@ -25,6 +38,7 @@ struct APIRoutes: Sendable {
         }
         router.get("v1/twins") { _, _ in
             var summaries: [TwinSummary] = []
+            let runtimes = registry.runtimes
             for id in runtimes.keys.sorted() {
                 if let runtime = runtimes[id] { summaries.append(await runtime.summary()) }
             }
@@ -40,9 +54,12 @@ struct APIRoutes: Sendable {
             guard runtime.definition.zone(zone) != nil else {
                 throw HTTPError(.notFound, message: "twin \(runtime.definition.id) has no zone \(zone)")
             }
+            let clock = ContinuousClock()
+            let start = clock.now
             let documents = await runtime.forecasts(zone: zone).map {
                 PayloadEncoding.forecastDocument(twin: runtime.definition.id, $0)
             }
+            statistics.metrics?.forecastLatency(clock.now - start)
             return json(documents)
         }
         router.get("v1/twins/:twin/zones/:zone/state") { _, context in
@@ -71,11 +88,13 @@ struct APIRoutes: Sendable {
             }
             return json(documents)
         }
+        addScenarioRoutes(to: router)
         return router
     }
 
     private func twinRuntime(_ context: BasicRequestContext) throws -> TwinRuntime {
         let id = try context.parameters.require("twin")
+        let runtimes = registry.runtimes
         guard let runtime = runtimes[id] else {
             throw HTTPError(
                 .notFound, message: "no twin \(id); known: \(runtimes.keys.sorted().joined(separator: ", "))")

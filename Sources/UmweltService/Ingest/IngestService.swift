@@ -11,22 +11,27 @@ import UmweltMQTT
 /// ten seconds (with the number suppressed); it never reaches a model.
 final class IngestService: Service {
     private let client: MQTTClient
-    private let router: Router
-    private let runtimes: [String: TwinRuntime]
+    private let registry: TwinRegistry
     private let statistics: DaemonStatistics
     private let logger: Logger
     private let rejectionLog: RejectionLog
+    /// Answers scenario requests; their topics bypass the router.
+    private let scenarioRequests: ScenarioRequestHandler?
+    /// Sees every message first; returns true for messages it consumed (Home Assistant's status).
+    private let controlHandler: (@Sendable (Message) -> Bool)?
 
     init(
         client: MQTTClient,
-        router: Router,
-        runtimes: [String: TwinRuntime],
+        registry: TwinRegistry,
         statistics: DaemonStatistics,
-        logger: Logger
+        logger: Logger,
+        scenarioRequests: ScenarioRequestHandler? = nil,
+        controlHandler: (@Sendable (Message) -> Bool)? = nil
     ) {
+        self.scenarioRequests = scenarioRequests
+        self.controlHandler = controlHandler
         self.client = client
-        self.router = router
-        self.runtimes = runtimes
+        self.registry = registry
         self.statistics = statistics
         self.logger = logger
         self.rejectionLog = RejectionLog(logger: logger)
@@ -45,9 +50,16 @@ final class IngestService: Service {
     /// Routes one batch and hands each twin its readings in one call.
     func process(_ batch: [Message]) async {
         let now = Date().timeIntervalSince1970
+        let twins = registry.current
+        let router = twins.router
         statistics.recordReceived(batch.count)
         var perTwin: [String: [Reading]] = [:]
         for message in batch {
+            if let controlHandler, controlHandler(message) { continue }
+            if let scenarioRequests, let twin = scenarioRequests.twin(ofTopic: message.topic) {
+                await scenarioRequests.handle(message, twin: twin)
+                continue
+            }
             for (twin, result) in router.route(topic: message.topic, payload: message.payload, arrivalTime: now) {
                 for rejection in result.rejections {
                     statistics.recordRejection(rejection.reason)
@@ -59,7 +71,7 @@ final class IngestService: Service {
             }
         }
         for (twin, readings) in perTwin {
-            await runtimes[twin]?.ingest(readings, arrivalTime: now)
+            await twins.runtimes[twin]?.ingest(readings, arrivalTime: now)
         }
     }
 }

@@ -48,7 +48,8 @@ public enum ModelInspection {
         ]
         let parameters = Dictionary(model.parameters().map { ($0.zone, $0.parameters) }, uniquingKeysWith: { $1 })
         for zone in model.twin.zones {
-            let status = zone.kind == .outdoor ? "outdoor" : (model.isWarmingUp(zone: zone.id) ? "warming up" : "learned")
+            let status =
+                zone.kind == .outdoor ? "outdoor" : (model.isWarmingUp(zone: zone.id) ? "warming up" : "learned")
             lines.append("")
             lines.append("\(zone.id) (\(status))")
             for parameter in parameters[zone.id] ?? [] {

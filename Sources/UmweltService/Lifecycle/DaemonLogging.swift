@@ -1,15 +1,27 @@
 import Foundation
 import Logging
 
-/// Bootstraps swift-log for the executables: one line per event on stderr (journald adds
-/// the time), or one JSON object per line with `log_format: json`.
+/// Bootstraps swift-log for the executables: one line per event on stderr, with a syslog
+/// priority prefix and no timestamp under journald (`JOURNAL_STREAM` set), or one JSON
+/// object per line with `log_format: json`.
 public enum DaemonLogging {
-    public static func bootstrap(configuration: UmweltConfiguration, label: String = "umweltd") -> Logger {
+    public static func bootstrap(
+        configuration: UmweltConfiguration,
+        label: String = "umweltd",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Logger {
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let json = configuration.logFormat == "json"
+        let journal = environment["JOURNAL_STREAM"] != nil
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler =
-                json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler
+            if json {
+                handler = JSONLogHandler(label: label)
+            } else if journal {
+                handler = JournalLogHandler(label: label)
+            } else {
+                handler = StreamLogHandler.standardError(label: label)
+            }
             handler.logLevel = level
             return handler
         }

@@ -1,5 +1,5 @@
+import Dispatch
 import Foundation
-import Glibc
 import Logging
 import ServiceLifecycle
 import UmweltCore
@@ -110,7 +110,8 @@ final class TwinReloadService: Service {
         let loadedIDs = Set(loaded.map(\.id))
         for definition in previous.definitions where !loadedIDs.contains(definition.id) {
             await previous.runtimes[definition.id]?.checkpoint(now: now, force: true)
-            client.publish(topic: topics.status(twin: definition.id), payload: Array("offline".utf8), qos: 1, retain: true)
+            client.publish(
+                topic: topics.status(twin: definition.id), payload: Array("offline".utf8), qos: 1, retain: true)
             outcome.removed.append(definition.id)
         }
         do {
@@ -127,7 +128,8 @@ final class TwinReloadService: Service {
         logger.notice(
             "twin files reloaded",
             metadata: [
-                "kept": "\(outcome.kept.joined(separator: ","))", "rebuilt": "\(outcome.rebuilt.joined(separator: ","))",
+                "kept": "\(outcome.kept.joined(separator: ","))",
+                "rebuilt": "\(outcome.rebuilt.joined(separator: ","))",
                 "added": "\(outcome.added.joined(separator: ","))",
                 "removed": "\(outcome.removed.joined(separator: ","))",
             ]
@@ -138,8 +140,7 @@ final class TwinReloadService: Service {
 
     /// `CLOCK_MONOTONIC` in microseconds, as systemd expects next to `RELOADING=1`.
     static func monotonicMicroseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1000
+        // DispatchTime's uptime is CLOCK_MONOTONIC on Linux.
+        DispatchTime.now().uptimeNanoseconds / 1000
     }
 }

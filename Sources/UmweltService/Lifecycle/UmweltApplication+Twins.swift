@@ -20,6 +20,6 @@ extension UmweltApplication {
                 twins[index].horizonSteps = max(1, Int(horizon) / twins[index].stepSeconds)
             }
         }
-        return twins
+        return try configuration.twinSelection.select(twins, source: configuration.twinsDirectory)
     }
 }

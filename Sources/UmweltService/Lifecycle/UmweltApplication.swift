@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 import UmweltCore
@@ -19,6 +20,9 @@ public struct UmweltApplication: Sendable {
     public let statistics: DaemonStatistics
     public let twins: [TwinDefinition]
     let httpPortBox: HTTPPortBox
+    /// The twins running now (changes on reload).
+    public let registry: TwinRegistry
+    let reloader: TwinReloadService
 
     /// Runs every service until SIGTERM/SIGINT (or `shutdown()`), then stops them in order.
     public func run() async throws {
@@ -48,25 +52,16 @@ public struct UmweltApplication: Sendable {
     ) async throws -> UmweltApplication {
         let notifier = SystemdNotifier(environment: environment)
         notifier.notify("STATUS=loading twins from \(configuration.twinsDirectory)")
-        var twins = try TwinFileParser.loadDirectory(configuration.twinsDirectory)
-        guard !twins.isEmpty else {
-            throw ConfigurationError(
-                source: configuration.twinsDirectory,
-                field: "twins_dir",
-                reason: "no twin files (*.yaml) found"
-            )
-        }
-        if let horizon = configuration.horizonSeconds {
-            for index in twins.indices {
-                twins[index].horizonSteps = max(1, Int(horizon) / twins[index].stepSeconds)
-            }
-        }
+        let twins = try loadTwins(configuration: configuration)
+        let bearerToken = try configuration.httpBearerToken()
         try FileManager.default.createDirectory(
             atPath: configuration.stateDirectory,
             withIntermediateDirectories: true
         )
         let store = try StateStore(path: configuration.databasePath)
-        let statistics = DaemonStatistics()
+        let prometheus = PrometheusCollectorRegistry()
+        let metrics = UmweltMetrics(factory: PrometheusMetricsFactory.umwelt(registry: prometheus))
+        let statistics = DaemonStatistics(metrics: metrics)
         let topics = TopicScheme(prefix: configuration.topicPrefix)
         let router = Router(twins: twins)
 
@@ -89,7 +84,7 @@ public struct UmweltApplication: Sendable {
             )
         }
         let client = try MQTTClient(configuration: mqttConfiguration, logger: logger)
-        try client.subscribe(router.subscriptions, qos: 1)
+        try client.subscribe(router.subscriptions + [topics.scenarioRequest(twin: "+")], qos: 1)
 
         notifier.notify("STATUS=restoring \(twins.count) twin(s) from \(configuration.databasePath)")
         var runtimes: [String: TwinRuntime] = [:]
@@ -104,7 +99,7 @@ public struct UmweltApplication: Sendable {
                 logger: logger
             )
         }
-        let ordered = twins.compactMap { runtimes[$0.id] }
+        let registry = TwinRegistry(definitions: twins, runtimes: runtimes)
 
         let readiness = Readiness()
         let broker = BrokerConnectionService(
@@ -116,23 +111,52 @@ public struct UmweltApplication: Sendable {
             logger: logger
         )
         let supervisor = TwinSupervisor(
-            runtimes: ordered,
+            registry: registry,
             checkpointIntervalSeconds: configuration.checkpointIntervalSeconds,
             retentionSeconds: configuration.retentionDays * 86_400,
             store: store,
             notifier: notifier,
             logger: logger
         )
+        var homeAssistant: HomeAssistantService?
+        if configuration.homeAssistant.isEnabled {
+            homeAssistant = HomeAssistantService(
+                discovery: HomeAssistantDiscovery(configuration: configuration.homeAssistant, topics: topics),
+                registry: registry,
+                client: client,
+                readiness: readiness,
+                logger: logger
+            )
+        }
+        var controlHandler: (@Sendable (Message) -> Bool)?
+        if let homeAssistant {
+            controlHandler = { message in homeAssistant.handle(message) }
+        }
         let ingest = IngestService(
             client: client,
-            router: router,
-            runtimes: runtimes,
+            registry: registry,
             statistics: statistics,
-            logger: logger
+            logger: logger,
+            scenarioRequests: ScenarioRequestHandler(
+                topics: topics, registry: registry, publish: { try? client.publish($0) }, logger: logger),
+            controlHandler: controlHandler
         )
         let portBox = HTTPPortBox()
         let http = Application(
-            router: APIRoutes(runtimes: runtimes, statistics: statistics, readiness: readiness).build(),
+            router: APIRoutes(
+                registry: registry,
+                statistics: statistics,
+                readiness: readiness,
+                bearerToken: bearerToken,
+                metricsEndpoint: MetricsEndpoint(
+                    registry: prometheus,
+                    metrics: metrics,
+                    twins: registry,
+                    brokerState: { (client.isConnected, client.reconnectCount) },
+                    databasePath: configuration.databasePath
+                ),
+                dashboard: DashboardPage(registry: registry, store: store)
+            ).build(),
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort),
                 serverName: "umweltd"
@@ -142,6 +166,18 @@ public struct UmweltApplication: Sendable {
             },
             logger: logger
         )
+        let reload = TwinReloadService(
+            configuration: configuration,
+            registry: registry,
+            client: client,
+            store: store,
+            topics: topics,
+            statistics: statistics,
+            notifier: notifier,
+            logger: logger
+        )
+        let optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+            homeAssistant.map { [.init(service: $0)] } ?? []
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -149,13 +185,21 @@ public struct UmweltApplication: Sendable {
                     .init(service: supervisor),
                     .init(service: ingest),
                     .init(service: http),
-                ],
+                    .init(service: reload),
+                ] + optionalServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger
             )
         )
-        return UmweltApplication(group: group, statistics: statistics, twins: twins, httpPortBox: portBox)
+        return UmweltApplication(
+            group: group,
+            statistics: statistics,
+            twins: twins,
+            httpPortBox: portBox,
+            registry: registry,
+            reloader: reload
+        )
     }
 }
 

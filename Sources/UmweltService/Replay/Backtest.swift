@@ -28,6 +28,8 @@ public struct Backtest: Sendable {
         public var origins: Int
         public var messages: Int
         public var rejected: Int
+        /// Anomaly events of the input steps (opened, updated, closed), in order.
+        public var events: [AnomalyEvent] = []
     }
 
     public struct ForecastRow: Sendable, Hashable {
@@ -58,7 +60,10 @@ public struct Backtest: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         var configuration = ModelConfiguration(twin: twin)
-        configuration.horizonSteps = max(configuration.horizonSteps, horizons.last ?? 1)
+        // Roll forward only as far as the longest scored horizon: the learning is the
+        // daemon's, the forecasts beyond are never scored (`--db` relearns with the
+        // daemon's own horizon).
+        configuration.horizonSteps = max(1, horizons.last ?? 1)
         var model = TwinModel(twin: twin, configuration: configuration)
         let router = Router(twins: [twin])
         let stepSeconds = Double(twin.stepSeconds)
@@ -66,6 +71,7 @@ public struct Backtest: Sendable {
         var steps: [ClosedStep] = []
         var pending: [ForecastRow] = []
         var anomalies: [AnomalyRow] = []
+        var events: [AnomalyEvent] = []
         var origins = 0
         let inputStart = input.map(\.time).min().map { floor($0 / stepSeconds) * stepSeconds } ?? .infinity
 
@@ -74,6 +80,7 @@ public struct Backtest: Sendable {
                 steps.append(report.step)
                 guard report.step.start >= inputStart else { continue }
                 origins += 1
+                events += report.events
                 for (key, value) in report.step.values.sorted(by: { $0.key < $1.key }) {
                     let score = report.scores[key]
                     anomalies.append(
@@ -173,7 +180,8 @@ public struct Backtest: Sendable {
             elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
             origins: origins,
             messages: warmup.count + input.count,
-            rejected: rejected
+            rejected: rejected,
+            events: events
         )
     }
 }

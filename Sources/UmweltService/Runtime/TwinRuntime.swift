@@ -13,11 +13,11 @@ import WorldModel
 /// wall clock, as in a replay or a fast simulation: then they take the data clock.
 public actor TwinRuntime {
     public nonisolated let definition: TwinDefinition
-    private var model: TwinModel
+    private(set) var model: TwinModel
     private let store: StateStore?
     private let publisher: (any MessagePublisher)?
     private let topics: TopicScheme
-    private let statistics: DaemonStatistics
+    let statistics: DaemonStatistics
     private let logger: Logger
     private let arrivalTimedSensors: Set<SensorKey>
     private var unsavedReadings: [Reading] = []
@@ -28,6 +28,10 @@ public actor TwinRuntime {
     private var recentAnomalies: [AnomalyEvent] = []
     private var unsavedAnomalies: [AnomalyEvent] = []
     private var isFlushing = false
+    /// Issued forecasts waiting for their truth (live forecast error, `TwinRuntime+Metrics`).
+    var forecastScorer: ForecastScorer
+    /// Wall-clock time of the newest checkpoint this runtime wrote.
+    private(set) var lastCheckpointTime: Double?
 
     struct SensorKey: Hashable {
         var zone: String
@@ -60,6 +64,11 @@ public actor TwinRuntime {
         }
         self.arrivalTimedSensors = arrivalTimed
         self.lastCheckpointStep = model.lastClosedStep
+        self.forecastScorer = ForecastScorer(
+            twin: definition.id,
+            stepSeconds: definition.stepSeconds,
+            horizonSteps: definition.horizonSteps
+        )
     }
 
     /// Restores the latest verified checkpoint and replays the steps stored after it; a
@@ -133,8 +142,17 @@ public actor TwinRuntime {
         var accepted: [Reading] = []
         accepted.reserveCapacity(readings.count)
         var late = 0
+        var lateReadings: [Reading] = []
+        var clockAhead = 0
         let liveClock = isDataClockLive(wallClock: arrivalTime)
+        let latestPlausible = arrivalTime + Double(definition.stepSeconds)
         for var reading in readings {
+            // A device clock running ahead would drag the data clock into the future and make
+            // every other sensor's readings late: such a reading takes its arrival time.
+            if reading.time > latestPlausible {
+                reading.time = arrivalTime
+                clockAhead += 1
+            }
             if !liveClock, let dataTime = model.dataTime,
                 arrivalTimedSensors.contains(SensorKey(zone: reading.zone, index: reading.sensorIndex))
             {
@@ -146,23 +164,37 @@ public actor TwinRuntime {
                 let key = SeriesKey(zone: reading.zone, quantity: reading.quantity)
                 latestReadingTime[key] = max(latestReadingTime[key] ?? reading.time, reading.time)
             case .late:
+                // Not learned (its step has closed), but kept: the readings table holds
+                // every valid reading, e.g. a gateway's backlog flushed after a broker outage.
                 late += 1
+                lateReadings.append(reading)
             case .unknownSeries:
                 break
             }
         }
         statistics.recordAccepted(accepted)
         if late > 0 { statistics.recordLate(late) }
+        if clockAhead > 0 { statistics.recordClockAhead(clockAhead) }
         unsavedReadings.append(contentsOf: accepted)
+        unsavedReadings.append(contentsOf: lateReadings)
         if let dataTime = model.dataTime {
-            handle(model.advance(to: dataTime))
+            handle(measuredAdvance(to: dataTime))
         }
     }
 
     /// Lets the wall clock close steps of sensors without payload timestamps.
     func tick(wallClock: Double) {
         guard !arrivalTimedSensors.isEmpty, isDataClockLive(wallClock: wallClock) else { return }
-        handle(model.advance(to: wallClock))
+        handle(measuredAdvance(to: wallClock))
+    }
+
+    /// `model.advance(to:)`, timed for `umwelt_step_update_duration_seconds` when steps close.
+    private func measuredAdvance(to time: Double) -> [StepReport] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let reports = model.advance(to: time)
+        if !reports.isEmpty { recordMetrics(reports, duration: clock.now - start) }
+        return reports
     }
 
     private func isDataClockLive(wallClock: Double) -> Bool {
@@ -174,16 +206,19 @@ public actor TwinRuntime {
         guard !reports.isEmpty else { return }
         let encoder = JSONEncoder()
         var events = 0
+        var openedKinds: [String] = []
         for report in reports {
             if let payload = try? encoder.encode(report.step) {
                 unsavedSteps.append(StoredStep(start: report.step.start, payload: Array(payload)))
             }
             for event in report.events {
                 events += 1
+                if event.phase == .opened { openedKinds.append(event.kind.rawValue) }
                 publishAnomaly(event)
             }
         }
         statistics.recordSteps(reports.count, anomalyEvents: events)
+        statistics.recordAnomaliesOpened(kinds: openedKinds)
         // A burst (replay, simulation, gateway flush) closes many steps at once: only the
         // newest forecast matters to subscribers of the retained topics.
         if let last = reports.last {
@@ -307,6 +342,7 @@ public actor TwinRuntime {
             )
             try await store.saveCheckpoint(checkpoint)
             lastCheckpointStep = model.lastClosedStep
+            lastCheckpointTime = now
             logger.debug("checkpoint saved", metadata: ["bytes": "\(payload.count)"])
         } catch {
             statistics.recordStorageError()

@@ -7,7 +7,7 @@ import UmweltStore
 /// Drives the twins' wall-clock work: closing steps of sensors without payload time,
 /// flushing to the store every second, checkpoints every interval and at shutdown.
 final class TwinSupervisor: Service {
-    let runtimes: [TwinRuntime]
+    let registry: TwinRegistry
     private let checkpointIntervalSeconds: Double
     private let retentionSeconds: Double
     private let store: StateStore?
@@ -15,14 +15,14 @@ final class TwinSupervisor: Service {
     private let logger: Logger
 
     init(
-        runtimes: [TwinRuntime],
+        registry: TwinRegistry,
         checkpointIntervalSeconds: Double,
         retentionSeconds: Double,
         store: StateStore?,
         notifier: SystemdNotifier,
         logger: Logger
     ) {
-        self.runtimes = runtimes
+        self.registry = registry
         self.checkpointIntervalSeconds = checkpointIntervalSeconds
         self.retentionSeconds = retentionSeconds
         self.store = store
@@ -37,6 +37,7 @@ final class TwinSupervisor: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             let now = Date().timeIntervalSince1970
+            let runtimes = registry.ordered
             for runtime in runtimes {
                 await runtime.tick(wallClock: now)
                 await runtime.flush(now: now)
@@ -53,9 +54,14 @@ final class TwinSupervisor: Service {
             notifier.notify("WATCHDOG=1")
         }
         let now = Date().timeIntervalSince1970
-        for runtime in runtimes {
-            await runtime.checkpoint(now: now, force: true)
-        }
+        let runtimes = registry.ordered
+        // When another service fails the group cancels this task; the final checkpoint runs
+        // in a task of its own (awaited) so that cancellation does not abort its writes.
+        await Task {
+            for runtime in runtimes {
+                await runtime.checkpoint(now: now, force: true)
+            }
+        }.value
         logger.info("final checkpoint written", metadata: ["twins": "\(runtimes.count)"])
     }
 }

@@ -78,6 +78,14 @@ final class MosquittoBroker: @unchecked Sendable {
         try launch()
     }
 
+    /// Stops the broker (SIGTERM: with persistence on it saves its sessions and queues),
+    /// keeps it down for `downtime`, and starts it again on the same port.
+    func restart(downtime: Duration) async throws {
+        lock.withLock { terminateLocked() }
+        try await Task.sleep(for: downtime)
+        try launch()
+    }
+
     /// The broker's log so far (for failure messages).
     var log: String {
         (try? String(contentsOf: directory.appendingPathComponent("log"), encoding: .utf8)) ?? ""
@@ -126,7 +134,8 @@ final class MosquittoBroker: @unchecked Sendable {
         while Date() < deadline {
             let running = lock.withLock { process?.isRunning ?? false }
             guard running else { throw BrokerError("mosquitto exited at start on port \(port): \(log)") }
-            if Self.accepts(port: port) { return }
+            // Every listener, including those of `extraConfig` (a TLS port, say).
+            if ([port] + extraListenerPorts).allSatisfy({ Self.accepts(port: $0) }) { return }
             usleep(5_000)
         }
         throw BrokerError("mosquitto did not accept connections on port \(port) within \(timeout) s: \(log)")
@@ -147,6 +156,16 @@ final class MosquittoBroker: @unchecked Sendable {
         }
         process.waitUntilExit()
         self.process = nil
+    }
+
+    /// Ports of `listener N ...` lines in the configuration file beyond the main one.
+    private var extraListenerPorts: [Int] {
+        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line -> Int? in
+            let words = line.split(separator: " ")
+            guard words.count >= 2, words[0] == "listener", let value = Int(words[1]), value != port else { return nil }
+            return value
+        }
     }
 
     private static func accepts(port: Int) -> Bool {

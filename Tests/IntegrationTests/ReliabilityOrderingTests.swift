@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import UmweltCore
+import WorldModel
+
+@testable import UmweltService
+
+/// Defined outcomes at the runtime level (issue 7): a device clock running ahead of the
+/// daemon's does not drag the twin's data clock into the future; late readings are counted
+/// and stored but not learned.
+@Suite struct ReliabilityOrderingTests {
+    private func runtime(statistics: DaemonStatistics) async throws -> TwinRuntime {
+        let twin = try TwinFileParser.parse(
+            yaml: ReliabilityHarness.twinYAML(id: "rel-order", zones: 2),
+            path: "rel-order.yaml"
+        )
+        return await TwinRuntime.restore(
+            definition: twin,
+            configuration: ModelConfiguration(twin: twin),
+            store: nil,
+            publisher: nil,
+            topics: TopicScheme(prefix: "umwelt"),
+            statistics: statistics,
+            logger: DaemonHarness.testLogger()
+        )
+    }
+
+    @Test func readingFromAClockHoursAheadTakesItsArrivalTime() async throws {
+        let statistics = DaemonStatistics()
+        let runtime = try await runtime(statistics: statistics)
+        let now = (Date().timeIntervalSince1970 / 300).rounded(.down) * 300 + 100
+        await runtime.ingest([Reading(zone: "z0", quantity: .temperature, time: now - 10, value: 21)], arrivalTime: now)
+        // A sensor whose clock jumped six hours ahead.
+        await runtime.ingest(
+            [Reading(zone: "z1", quantity: .temperature, time: now + 6 * 3600, value: 22)],
+            arrivalTime: now + 1
+        )
+        // The other sensor, on time, is not late.
+        await runtime.ingest(
+            [Reading(zone: "z0", quantity: .temperature, time: now + 2, value: 21)], arrivalTime: now + 2)
+        let snapshot = statistics.snapshot
+        #expect(snapshot.readingsClockAhead == 1)
+        #expect(snapshot.readingsLate == 0)
+        #expect(snapshot.readingsAccepted == 3)
+        let dataTime = await runtime.summary().dataTime.flatMap { TimestampParser.parseRFC3339($0) }
+        #expect(dataTime.map { $0 <= now + 2 } == true, "data clock stayed at the wall clock")
+    }
+
+    @Test func lateReadingsAreCountedNotLearned() async throws {
+        let statistics = DaemonStatistics()
+        let runtime = try await runtime(statistics: statistics)
+        let start = (Date().timeIntervalSince1970 / 300 - 100).rounded(.down) * 300
+        var readings: [Reading] = []
+        for step in 0..<10 {
+            readings.append(Reading(zone: "z0", quantity: .temperature, time: start + Double(step) * 300, value: 21))
+        }
+        await runtime.ingest(readings, arrivalTime: start + 3000)
+        let learned = await runtime.stepsLearned
+        await runtime.ingest(
+            [Reading(zone: "z1", quantity: .temperature, time: start + 30, value: 21)],
+            arrivalTime: start + 3000
+        )
+        #expect(statistics.snapshot.readingsLate == 1)
+        #expect(await runtime.stepsLearned == learned)
+    }
+}
