@@ -154,6 +154,13 @@ struct ScenarioDoorsTests {
         let rr = try Self.mosquittoRR(port: broker.port, request: request, responseTopic: replies + "/rr")
         #expect(rr == httpAnswer, "\(String(decoding: rr, as: UTF8.self).prefix(300))")
 
+        // Every door's answer was timed for Prometheus.
+        let (metricsData, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let metricsText = String(decoding: metricsData, as: UTF8.self)
+        #expect(
+            metricsText.contains("umwelt_scenario_latency_seconds_count{twin=\"demo-office\"}"),
+            "\(metricsText.prefix(2000))")
+
         await application.shutdown()
         try await group.value
 

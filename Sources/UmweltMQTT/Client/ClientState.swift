@@ -20,7 +20,13 @@ final class ClientState: Sendable {
         var handed = 0
         var acknowledged = 0
         var drained: OneShot<Void>?
+        /// QoS 1/2 messages published while disconnected, sent on the next connect.
+        var heldWhileDisconnected: [Message] = []
+        var heldDropped = 0
     }
+
+    /// At most this many messages are held while disconnected; beyond it the oldest go.
+    static let heldCapacity = 100_000
 
     let logger: Logger
     let broker: String
@@ -105,6 +111,29 @@ final class ClientState: Sendable {
                 }
             }
             return state.isConnected ? [SubscriptionGroup(filters: filters, qos: qos)] : nil
+        }
+    }
+
+    /// Holds a QoS 1/2 message in Swift while the broker is away, instead of handing it to
+    /// libmosquitto: publishing into libmosquitto 2.0.11 while disconnected was seen to end
+    /// its network thread after outages of several seconds (no reconnect). True when held.
+    func holdIfDisconnected(_ message: Message) -> Bool {
+        state.withLock { state in
+            guard !state.isConnected, !state.isClosing, message.qos > 0 else { return false }
+            state.heldWhileDisconnected.append(message)
+            if state.heldWhileDisconnected.count > Self.heldCapacity {
+                state.heldWhileDisconnected.removeFirst(state.heldWhileDisconnected.count - Self.heldCapacity)
+                state.heldDropped += 1
+            }
+            return true
+        }
+    }
+
+    /// The held messages, to send now that the broker accepted the connection.
+    func takeHeldMessages() -> [Message] {
+        state.withLock { state in
+            defer { state.heldWhileDisconnected = [] }
+            return state.heldWhileDisconnected
         }
     }
 

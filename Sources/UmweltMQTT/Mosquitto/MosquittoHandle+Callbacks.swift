@@ -45,6 +45,15 @@ extension MosquittoHandle {
     }
 
     private static func connected(_ mosq: OpaquePointer, _ state: ClientState, _ reasonCode: Int32) {
+        defer {
+            // Messages published while the broker was away, in their order.
+            if reasonCode == 0 {
+                for message in state.takeHeldMessages() where state.beginPublish() {
+                    let code = publish(mosq, message, protocolVersion: state.protocolVersion)
+                    if code != Int32(MOSQ_ERR_SUCCESS.rawValue) { state.publishFailed() }
+                }
+            }
+        }
         switch state.didConnect(reasonCode: reasonCode) {
         case .subscribe(let groups):
             let (code, ids) = subscribe(mosq, groups)

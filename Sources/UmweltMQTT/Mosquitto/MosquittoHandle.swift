@@ -172,6 +172,11 @@ final class MosquittoHandle: @unchecked Sendable {
     }
 
     func publish(_ message: Message, protocolVersion: ProtocolVersion) -> Int32 {
+        Self.publish(mosq, message, protocolVersion: protocolVersion)
+    }
+
+    /// Publishes through `mosq`; usable from callbacks, which have no handle.
+    static func publish(_ mosq: OpaquePointer, _ message: Message, protocolVersion: ProtocolVersion) -> Int32 {
         var properties: OpaquePointer?
         defer { mosquitto_property_free_all(&properties) }
         if protocolVersion == .v5 {

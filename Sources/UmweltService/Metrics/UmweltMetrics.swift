@@ -70,6 +70,12 @@ public final class UmweltMetrics: Sendable {
             .recordNanoseconds(duration.nanoseconds)
     }
 
+    /// Time to answer one scenario request (every door: HTTP, MQTT, CLI against a daemon).
+    func scenarioLatency(twin: String, _ duration: Duration) {
+        CoreMetrics.Timer(label: "umwelt_scenario_latency_seconds", dimensions: [("twin", twin)], factory: factory)
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
     /// One issued forecast scored against the step it predicted.
     func forecastError(_ error: ScoredForecastError) {
         Recorder(

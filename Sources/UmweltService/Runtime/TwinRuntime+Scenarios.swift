@@ -6,6 +6,9 @@ extension TwinRuntime {
     ///
     /// - Throws: `ScenarioError` naming the request field at fault.
     public func scenario(_ request: ScenarioRequest) throws(ScenarioError) -> ScenarioAnswer {
-        try ScenarioAnswer(request: request, model: model)
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer { statistics.metrics?.scenarioLatency(twin: definition.id, clock.now - start) }
+        return try ScenarioAnswer(request: request, model: model)
     }
 }
