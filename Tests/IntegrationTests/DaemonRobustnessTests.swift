@@ -81,6 +81,12 @@ struct DaemonRobustnessTests {
         defer { broker.stop() }
         let work = try DaemonHarness.makeWorkDirectory()
         defer { try? FileManager.default.removeItem(at: work) }
+        // A 2-hour horizon: this test is about restarts, and the debug build's 24-hour
+        // rollouts would make a simulated day slow while the rest of the suite runs.
+        let twinFile = work.appendingPathComponent("twins/demo-office.yaml").path
+        let twinText = try String(contentsOfFile: twinFile, encoding: .utf8)
+        try twinText.replacingOccurrences(of: "horizon: 24h", with: "horizon: 2h")
+            .write(toFile: twinFile, atomically: true, encoding: .utf8)
         let clientID = "umweltd-kill-\(UUID().uuidString.prefix(8))"
         let first = try DaemonProcess(work: work, brokerPort: broker.port, clientID: clientID)
         defer { first.kill9() }
