@@ -100,7 +100,8 @@ struct DaemonRobustnessTests {
             let indoor = zones.filter { ($0["kind"] as? String) == "indoor" }
             return !indoor.isEmpty && indoor.allSatisfy { ($0["warming_up"] as? Bool) == false }
         }
-        try #require(learned, "zones still warming up after a simulated day")
+        let progress = try await first.summary()
+        try #require(learned, "zones still warming up after a simulated day: \(String(describing: progress))")
         let stepsBefore = try await first.summary()?["steps_learned"] as? Int ?? 0
         // Give the supervisor a second to write the steps, then crash hard.
         try await Task.sleep(for: .seconds(2))
