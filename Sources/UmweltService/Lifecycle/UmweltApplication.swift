@@ -178,9 +178,18 @@ public struct UmweltApplication: Sendable {
         )
         let optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] =
             homeAssistant.map { [.init(service: $0)] } ?? []
+        // Several twins: one will each, on connections of their own (see TwinStatusService).
+        let statusServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+            twins.count > 1
+            ? [
+                .init(
+                    service: try TwinStatusService(
+                        twins: twins, base: mqttConfiguration, topics: topics, logger: logger))
+            ]
+            : []
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: statusServices + [
                     .init(service: broker),
                     .init(service: supervisor),
                     .init(service: ingest),
