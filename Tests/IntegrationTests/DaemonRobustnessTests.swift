@@ -8,29 +8,27 @@ import UmweltService
 /// The daemon survives what real deployments throw at it: kill -9 and garbage payloads.
 @Suite(.serialized)
 struct DaemonRobustnessTests {
-    /// Runs the real `umweltd` binary (built with the tests) as a child process.
-    final class DaemonProcess {
-        let process = Process()
+    /// The real `umweltd` (built with the tests) on the demo twin, with its HTTP port.
+    final class DemoDaemon {
+        let daemon: DaemonProcess
         let httpPort: Int
 
         init(work: URL, brokerPort: Int, clientID: String) throws {
-            httpPort = try DaemonHarness.freePort()
-            let binary = DaemonHarness.packageRoot.appendingPathComponent(".build/debug/umweltd")
-            process.executableURL = binary
-            process.arguments = [
-                "--broker", "127.0.0.1:\(brokerPort)",
-                "--twins", work.appendingPathComponent("twins").path,
-                "--state-dir", work.appendingPathComponent("state").path,
-                "--http", "127.0.0.1:\(httpPort)",
-            ]
+            httpPort = try MosquittoBroker.freeLoopbackPort()
             var environment = ProcessInfo.processInfo.environment
             environment["UMWELT_CLIENT_ID"] = clientID
             environment["UMWELT_LOG_LEVEL"] = "warning"
             environment.removeValue(forKey: "NOTIFY_SOCKET")
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
+            daemon = try DaemonProcess.launch(
+                binary: DaemonHarness.packageRoot.appendingPathComponent(".build/debug/umweltd").path,
+                arguments: [
+                    "--broker", "127.0.0.1:\(brokerPort)",
+                    "--twins", work.appendingPathComponent("twins").path,
+                    "--state-dir", work.appendingPathComponent("state").path,
+                    "--http", "127.0.0.1:\(httpPort)",
+                ],
+                environment: environment
+            )
         }
 
         func summary() async throws -> [String: Any]? {
@@ -39,20 +37,17 @@ struct DaemonRobustnessTests {
         }
 
         func kill9() {
-            guard process.isRunning else { return }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            daemon.kill()
         }
 
         /// A test that fails early must not leave its daemon running.
         deinit {
-            if process.isRunning { kill9() }
+            daemon.kill()
         }
 
-        func terminate() -> Int32 {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-            return process.terminationStatus
+        func terminate() -> Int32? {
+            daemon.signal(SIGTERM)
+            return daemon.waitForExit(timeout: .seconds(30))
         }
     }
 
@@ -88,7 +83,7 @@ struct DaemonRobustnessTests {
         try twinText.replacingOccurrences(of: "horizon: 24h", with: "horizon: 2h")
             .write(toFile: twinFile, atomically: true, encoding: .utf8)
         let clientID = "umweltd-kill-\(UUID().uuidString.prefix(8))"
-        let first = try DaemonProcess(work: work, brokerPort: broker.port, clientID: clientID)
+        let first = try DemoDaemon(work: work, brokerPort: broker.port, clientID: clientID)
         defer { first.kill9() }
         let up = try await DaemonHarness.eventually(timeout: .seconds(30)) { try await first.summary() != nil }
         try #require(up, "daemon did not answer on HTTP")
@@ -107,7 +102,7 @@ struct DaemonRobustnessTests {
         try await Task.sleep(for: .seconds(2))
         first.kill9()
 
-        let second = try DaemonProcess(work: work, brokerPort: broker.port, clientID: clientID)
+        let second = try DemoDaemon(work: work, brokerPort: broker.port, clientID: clientID)
         defer { _ = second.terminate() }
         let restored = try await DaemonHarness.eventually(timeout: .seconds(60)) {
             try await second.summary() != nil

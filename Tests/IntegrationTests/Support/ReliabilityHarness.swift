@@ -307,7 +307,7 @@ final class ChildDaemon: @unchecked Sendable {
     let logFile: URL
 
     init(work: URL, brokerPort: Int, clientID: String, checkpointInterval: String = "1s") throws {
-        httpPort = try DaemonHarness.freePort()
+        httpPort = try MosquittoBroker.freeLoopbackPort()
         let config = work.appendingPathComponent("umwelt.yaml")
         try """
         broker: { host: 127.0.0.1, port: \(brokerPort), client_id: \(clientID) }
