@@ -80,10 +80,20 @@ simulator = subprocess.Popen(
 time.sleep(seconds)
 simulator.terminate()
 daemon_pid = None
-# strace's child is umweltd: signal it, not strace.
-for line in open(trace):
-    daemon_pid = line.split()[0]
-    break
+# strace's child is umweltd: signal it, not strace. strace may not have written its first
+# line yet on a loaded machine: wait for it (bounded), and fail clearly if it never comes.
+deadline = time.time() + 30
+while daemon_pid is None and time.time() < deadline:
+    with open(trace) as f:
+        first = f.readline().split()
+    if first:
+        daemon_pid = first[0]
+    elif daemon.poll() is not None:
+        break
+    else:
+        time.sleep(0.2)
+if daemon_pid is None:
+    sys.exit(f"FAIL umweltd under strace wrote no trace (exit status {daemon.poll()})")
 os.kill(int(daemon_pid), signal.SIGHUP)
 time.sleep(1.5)
 os.kill(int(daemon_pid), signal.SIGTERM)
