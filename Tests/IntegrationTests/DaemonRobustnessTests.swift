@@ -45,9 +45,9 @@ struct DaemonRobustnessTests {
             daemon.kill()
         }
 
-        func terminate() -> Int32? {
+        func terminate() async -> Int32? {
             daemon.signal(SIGTERM)
-            return daemon.waitForExit(timeout: .seconds(30))
+            return await daemon.waitForExit(timeout: .seconds(30))
         }
     }
 
@@ -102,8 +102,8 @@ struct DaemonRobustnessTests {
         try await Task.sleep(for: .seconds(2))
         first.kill9()
 
+        // Stopped at the end of the test, or killed by its deinit when the test fails early.
         let second = try DemoDaemon(work: work, brokerPort: broker.port, clientID: clientID)
-        defer { _ = second.terminate() }
         let restored = try await DaemonHarness.eventually(timeout: .seconds(60)) {
             try await second.summary() != nil
         }
@@ -126,6 +126,7 @@ struct DaemonRobustnessTests {
             return status == 200 && !forecasts.isEmpty && forecasts.allSatisfy { ($0["warming_up"] as? Bool) == false }
         }
         #expect(forecastOK)
+        _ = await second.terminate()
     }
 
     @Test(.timeLimit(.minutes(3)))

@@ -58,7 +58,7 @@ struct DashboardTests {
 
         let screenshot = DaemonHarness.packageRoot.appendingPathComponent(".build/dashboard.png")
         try? FileManager.default.removeItem(at: screenshot)
-        let status = try Self.run(
+        let status = try await Self.run(
             Self.chromium!,
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,1400",
@@ -67,26 +67,25 @@ struct DashboardTests {
             ]
         )
         #expect(status == 0)
-        let distinct = try Self.distinctPixelBytes(png: screenshot.path)
+        let distinct = try await Self.distinctPixelBytes(png: screenshot.path)
         #expect(distinct > 16, "the screenshot looks blank (\(distinct) distinct byte values)")
 
         await application.shutdown()
         try await group.value
     }
 
-    private static func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+    private static func run(_ executable: String, _ arguments: [String]) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return await process.exitStatus()
     }
 
     /// Distinct byte values in the PNG's decompressed image data (a blank page has 1–3).
-    private static func distinctPixelBytes(png path: String) throws -> Int {
+    private static func distinctPixelBytes(png path: String) async throws -> Int {
         let script = """
             import sys, zlib, struct
             data = open(sys.argv[1], 'rb').read()
@@ -104,8 +103,8 @@ struct DashboardTests {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = await OffPool.run { pipe.fileHandleForReading.readDataToEndOfFile() }
+        _ = await process.exitStatus()
         return Int(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }

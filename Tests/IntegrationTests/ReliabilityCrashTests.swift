@@ -53,7 +53,7 @@ struct ReliabilityCrashTests {
                     let again = try await daemon.object("/v1/status")?["messages_received"] as? Int ?? 0
                     return again == received
                 }
-                #expect(daemon.terminate() == 0, "graceful stop: \(daemon.log)")
+                #expect(await daemon.terminate() == 0, "graceful stop: \(daemon.log)")
                 let stored = try await ReliabilityHarness.storedReadingKeys(
                     databasePath: work.appendingPathComponent("state/umwelt.sqlite").path,
                     twin: twin.id

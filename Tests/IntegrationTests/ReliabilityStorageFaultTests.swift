@@ -20,8 +20,9 @@ struct ReliabilityStorageFaultTests {
         let work = try ReliabilityHarness.makeWorkDirectory(twins: [twin])
         defer { try? FileManager.default.removeItem(at: work) }
         let state = work.appendingPathComponent("state")
-        try #require(ReliabilityHarness.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", state.path]) == 0)
-        defer { ReliabilityHarness.run("/bin/umount", ["-l", state.path]) }
+        try #require(
+            await ReliabilityHarness.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", state.path]) == 0)
+        defer { ReliabilityHarness.runBlocking("/bin/umount", ["-l", state.path]) }
 
         let configuration = DaemonHarness.configuration(work: work, brokerPort: broker.port)
         let application = try await UmweltApplication.build(

@@ -53,7 +53,7 @@ struct ScenarioDoorsTests {
     }
 
     /// Runs `mosquitto_rr` (as in README.md, "What if") and returns the answer it prints.
-    static func mosquittoRR(port: Int, request: [UInt8], responseTopic: String) throws -> [UInt8] {
+    static func mosquittoRR(port: Int, request: [UInt8], responseTopic: String) async throws -> [UInt8] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_rr")
         process.arguments = [
@@ -63,8 +63,8 @@ struct ScenarioDoorsTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = await OffPool.run { output.fileHandleForReading.readDataToEndOfFile() }
+        _ = await process.exitStatus()
         return Array(data)
     }
 
@@ -151,7 +151,7 @@ struct ScenarioDoorsTests {
         await asker.disconnect()
 
         // mosquitto_rr, the README's client (MQTT 5 request/response).
-        let rr = try Self.mosquittoRR(port: broker.port, request: request, responseTopic: replies + "/rr")
+        let rr = try await Self.mosquittoRR(port: broker.port, request: request, responseTopic: replies + "/rr")
         #expect(rr == httpAnswer, "\(String(decoding: rr, as: UTF8.self).prefix(300))")
 
         // Every door's answer was timed for Prometheus.

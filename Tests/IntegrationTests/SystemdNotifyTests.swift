@@ -53,7 +53,7 @@ struct SystemdNotifyTests {
         daemon.signal(SIGTERM)
         let stopping = notify.waitFor(timeout: .seconds(10)) { $0 == "STOPPING=1" }
         #expect(stopping.found, "no STOPPING=1 after SIGTERM; got \(stopping.messages)")
-        let status = daemon.waitForExit(timeout: .seconds(15))
+        let status = await daemon.waitForExit(timeout: .seconds(15))
         #expect(status == 0, "exit status \(String(describing: status)); stderr: \(daemon.standardError)")
     }
 }

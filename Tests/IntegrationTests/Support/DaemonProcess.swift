@@ -39,10 +39,10 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     /// The exit status, or nil if the process still runs after `timeout`.
-    func waitForExit(timeout: Duration) -> Int32? {
+    func waitForExit(timeout: Duration) async -> Int32? {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
-        while process.isRunning, clock.now < deadline { usleep(20_000) }
+        while process.isRunning, clock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return process.isRunning ? nil : process.terminationStatus
     }
 

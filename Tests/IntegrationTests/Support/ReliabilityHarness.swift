@@ -87,14 +87,16 @@ enum ReliabilityHarness {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("umwelt-mount-probe-\(getpid())")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory.path]) == 0 else { return false }
-        _ = run("/bin/umount", [directory.path])
+        guard runBlocking("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory.path]) == 0 else {
+            return false
+        }
+        _ = runBlocking("/bin/umount", [directory.path])
         return true
     }()
 
     /// Runs a command to completion; its exit status.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) -> Int32 {
+    static func runBlocking(_ executable: String, _ arguments: [String]) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -103,6 +105,12 @@ enum ReliabilityHarness {
         do { try process.run() } catch { return -1 }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Runs a command to completion off the cooperative pool; its exit status.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) async -> Int32 {
+        await OffPool.run { runBlocking(executable, arguments) }
     }
 }
 
@@ -211,7 +219,7 @@ final class LoadPublisher: Sendable {
     /// Disconnects once every message in flight is acknowledged (up to 5 s).
     func stop() async {
         await client?.disconnect()
-        for line in lines.values { line.finish() }
+        for line in lines.values { await line.finish() }
     }
 }
 
@@ -288,12 +296,12 @@ final class LinePublisher: @unchecked Sendable {
     }
 
     /// Ends the input; mosquitto_pub delivers what it holds and exits (killed after 30 s).
-    func finish() {
+    func finish() async {
         lock.withLock { try? input.fileHandleForWriting.close() }
         let deadline = Date().addingTimeInterval(30)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
+        while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        _ = await process.exitStatus()
     }
 }
 
@@ -358,10 +366,9 @@ final class ChildDaemon: @unchecked Sendable {
     }
 
     /// SIGTERM, then waits for the graceful shutdown; the exit status.
-    func terminate() -> Int32 {
+    func terminate() async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        return process.terminationStatus
+        return await process.exitStatus()
     }
 }
