@@ -43,7 +43,16 @@ struct ReliabilityBrokerRestartTests {
         let publishing = Task { try await publisher.run(for: .seconds(2) + Self.outage + .seconds(3)) }
         try await Task.sleep(for: .seconds(2))
         let beforeOutage = publisher.total
-        try await broker.restart(downtime: Self.outage)
+        async let outage: Void = broker.restart(downtime: Self.outage)
+        // While the broker is away the daemon says so on /readyz (503), and forecasts go on.
+        var readiness: (Int, Any?) = (0, nil)
+        let notReady = try await DaemonHarness.eventually(timeout: Self.outage - .seconds(2)) {
+            readiness = try await DaemonHarness.get(port: port, path: "/readyz")
+            return readiness.0 == 503
+        }
+        try await outage
+        #expect(notReady, "readyz during the outage: \(readiness)")
+        #expect((readiness.1 as? [String: Any])?["status"] as? String == "broker_disconnected")
         try await publishing.value
         let published = publisher.total
         await publisher.stop()  // waits until every mosquitto_pub has delivered its queue

@@ -29,9 +29,8 @@ struct APIRoutes: Sendable {
             json(await HealthDocument.current(runtimes: registry.runtimes))
         }
         router.get("readyz") { _, _ in
-            readiness.isReady
-                ? json(["status": "ready"])
-                : json(["status": "starting"], status: .serviceUnavailable)
+            let status = readiness.status
+            return json(["status": status.rawValue], status: status == .ready ? .ok : .serviceUnavailable)
         }
         router.get("v1/status") { _, _ in
             json(statistics.snapshot)

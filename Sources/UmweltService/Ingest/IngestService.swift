@@ -15,8 +15,8 @@ final class IngestService: Service {
     private let statistics: DaemonStatistics
     private let logger: Logger
     private let rejectionLog: RejectionLog
-    /// Answers scenario requests; their topics bypass the router.
-    private let scenarioRequests: ScenarioRequestHandler?
+    /// Takes scenario requests; their topics bypass the router.
+    private let scenarioRequests: ScenarioRequestQueue?
     /// Sees every message first; returns true for messages it consumed (Home Assistant's status).
     private let controlHandler: (@Sendable (Message) -> Bool)?
 
@@ -25,7 +25,7 @@ final class IngestService: Service {
         registry: TwinRegistry,
         statistics: DaemonStatistics,
         logger: Logger,
-        scenarioRequests: ScenarioRequestHandler? = nil,
+        scenarioRequests: ScenarioRequestQueue? = nil,
         controlHandler: (@Sendable (Message) -> Bool)? = nil
     ) {
         self.scenarioRequests = scenarioRequests
@@ -57,7 +57,7 @@ final class IngestService: Service {
         for message in batch {
             if let controlHandler, controlHandler(message) { continue }
             if let scenarioRequests, let twin = scenarioRequests.twin(ofTopic: message.topic) {
-                await scenarioRequests.handle(message, twin: twin)
+                scenarioRequests.submit(message, twin: twin)
                 continue
             }
             for (twin, result) in router.route(topic: message.topic, payload: message.payload, arrivalTime: now) {

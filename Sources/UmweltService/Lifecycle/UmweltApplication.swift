@@ -101,7 +101,7 @@ public struct UmweltApplication: Sendable {
         }
         let registry = TwinRegistry(definitions: twins, runtimes: runtimes)
 
-        let readiness = Readiness()
+        let readiness = Readiness(brokerConnected: { client.isConnected })
         let broker = BrokerConnectionService(
             client: client,
             twins: twins,
@@ -132,13 +132,16 @@ public struct UmweltApplication: Sendable {
         if let homeAssistant {
             controlHandler = { message in homeAssistant.handle(message) }
         }
+        let scenarioRequests = ScenarioRequestQueue(
+            handler: ScenarioRequestHandler(
+                topics: topics, registry: registry, publish: { try? client.publish($0) }, logger: logger)
+        )
         let ingest = IngestService(
             client: client,
             registry: registry,
             statistics: statistics,
             logger: logger,
-            scenarioRequests: ScenarioRequestHandler(
-                topics: topics, registry: registry, publish: { try? client.publish($0) }, logger: logger),
+            scenarioRequests: scenarioRequests,
             controlHandler: controlHandler
         )
         let portBox = HTTPPortBox()
@@ -193,6 +196,7 @@ public struct UmweltApplication: Sendable {
                     .init(service: broker),
                     .init(service: supervisor),
                     .init(service: ingest),
+                    .init(service: scenarioRequests),
                     .init(service: http),
                     .init(service: reload),
                 ] + optionalServices,
