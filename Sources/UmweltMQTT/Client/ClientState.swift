@@ -114,6 +114,16 @@ final class ClientState: Sendable {
         }
     }
 
+    /// Forgets filters for future connects; returns those to unsubscribe now (known filters,
+    /// when connected).
+    func removeSubscriptions(_ filters: [String]) -> [String] {
+        state.withLock { state in
+            let known = filters.filter { state.subscriptions.removeValue(forKey: $0) != nil }
+            state.subscriptionOrder.removeAll { known.contains($0) }
+            return state.isConnected ? known : []
+        }
+    }
+
     /// Holds a QoS 1/2 message in Swift while the broker is away, instead of handing it to
     /// libmosquitto: publishing into libmosquitto 2.0.11 while disconnected was seen to end
     /// its network thread after outages of several seconds (no reconnect). True when held.

@@ -48,6 +48,16 @@ public final class MQTTClient: Sendable {
         }
     }
 
+    /// Stops receiving `filters`, now (when connected) and on every future connect. Filters
+    /// never subscribed are ignored.
+    public func unsubscribe(_ filters: [String]) throws {
+        let now = state.removeSubscriptions(filters)
+        let code = handle.unsubscribe(now)
+        guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) || code == Int32(MOSQ_ERR_NO_CONN.rawValue) else {
+            throw MQTTError.library(code, doing: "unsubscribing from \(now.joined(separator: ", "))")
+        }
+    }
+
     /// Hands `message` to libmosquitto and returns; QoS 1 and 2 messages are queued while
     /// disconnected and delivered (resent if needed) by libmosquitto.
     ///

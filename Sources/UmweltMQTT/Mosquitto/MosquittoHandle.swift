@@ -204,6 +204,15 @@ final class MosquittoHandle: @unchecked Sendable {
         Self.subscribe(mosq, groups).code
     }
 
+    /// Sends one UNSUBSCRIBE for `filters`.
+    func unsubscribe(_ filters: [String]) -> Int32 {
+        guard !filters.isEmpty else { return Int32(MOSQ_ERR_SUCCESS.rawValue) }
+        var copies: [UnsafeMutablePointer<CChar>?] = filters.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        var id: Int32 = 0
+        return mosquitto_unsubscribe_multiple(mosq, &id, Int32(copies.count), &copies, nil)
+    }
+
     private func check(_ code: Int32, _ action: String) throws(MQTTError) {
         guard code == Int32(MOSQ_ERR_SUCCESS.rawValue) else {
             var error = MQTTError.library(code, doing: action, systemReason: String(cString: strerror(errno)))

@@ -6,9 +6,9 @@ import UmweltMQTT
 /// Publishes the Home Assistant discovery documents of every twin (retained) at start and
 /// again whenever HA's status topic says `online` (HA restarted and lost its entities).
 final class HomeAssistantService: Service {
-    private let discovery: HomeAssistantDiscovery
+    let discovery: HomeAssistantDiscovery
     private let registry: TwinRegistry
-    private let client: MQTTClient
+    let client: MQTTClient
     private let readiness: Readiness
     private let logger: Logger
     private let births: AsyncStream<Void>

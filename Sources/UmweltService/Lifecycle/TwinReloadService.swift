@@ -33,6 +33,10 @@ final class TwinReloadService: Service {
     private let statistics: DaemonStatistics
     private let notifier: SystemdNotifier
     private let logger: Logger
+    /// Re-sends discovery and removes devices of removed twins, when Home Assistant is on.
+    private let homeAssistant: HomeAssistantService?
+    /// Gives added twins a last will of their own and closes removed twins' connections.
+    let statusService: TwinStatusService?
 
     init(
         configuration: UmweltConfiguration,
@@ -42,8 +46,12 @@ final class TwinReloadService: Service {
         topics: TopicScheme,
         statistics: DaemonStatistics,
         notifier: SystemdNotifier,
-        logger: Logger
+        logger: Logger,
+        homeAssistant: HomeAssistantService? = nil,
+        status: TwinStatusService? = nil
     ) {
+        self.homeAssistant = homeAssistant
+        self.statusService = status
         self.configuration = configuration
         self.registry = registry
         self.client = client
@@ -108,18 +116,27 @@ final class TwinReloadService: Service {
             )
         }
         let loadedIDs = Set(loaded.map(\.id))
-        for definition in previous.definitions where !loadedIDs.contains(definition.id) {
+        let removedDefinitions = previous.definitions.filter { !loadedIDs.contains($0.id) }
+        for definition in removedDefinitions {
             await previous.runtimes[definition.id]?.checkpoint(now: now, force: true)
             client.publish(
                 topic: topics.status(twin: definition.id), payload: Array("offline".utf8), qos: 1, retain: true)
             outcome.removed.append(definition.id)
         }
+        let subscriptions = Router(twins: loaded).subscriptions
+        let dropped = Set(previous.router.subscriptions).subtracting(subscriptions)
         do {
-            try client.subscribe(Router(twins: loaded).subscriptions, qos: 1)
+            try client.subscribe(subscriptions, qos: 1)
+            // Topics no twin reads any more would otherwise arrive as unknown topics.
+            try client.unsubscribe(dropped.sorted())
         } catch {
-            logger.error("cannot subscribe to the reloaded twins' topics", metadata: ["error": "\(error)"])
+            logger.error(
+                "cannot update the subscriptions to the reloaded twins' topics", metadata: ["error": "\(error)"])
         }
         registry.replace(definitions: loaded, runtimes: runtimes)
+        await statusService?.update(
+            added: loaded.filter { outcome.added.contains($0.id) }, removed: outcome.removed)
+        homeAssistant?.twinsReloaded(removed: removedDefinitions)
         for id in outcome.added {
             client.publish(topic: topics.status(twin: id), payload: Array("online".utf8), qos: 1, retain: true)
         }

@@ -1,53 +1,97 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UmweltCore
 import UmweltMQTT
 
 /// Gives every twin of a multi-twin daemon its own last will: one small MQTT connection per
 /// twin, whose will is a retained `offline` on `<prefix>/<twin>/status` (one connection can
-/// carry one will). A daemon with one twin puts the will on its main connection instead.
+/// carry one will). A daemon started with one twin puts that twin's will on its main
+/// connection; twins added later by a reload get connections here.
 ///
 /// Listed first in the service group, so it stops last: `offline` goes out after the final
 /// checkpoint, and a crash makes the broker publish every twin's will.
 final class TwinStatusService: Service {
-    private let clients: [(twin: String, client: MQTTClient)]
+    private let base: MQTTConfiguration
     private let topics: TopicScheme
     private let logger: Logger
+    private let clients: Mutex<[String: MQTTClient]>
+    /// Twins whose status connection waits for `run` to connect it.
+    private let initial: [String]
 
+    /// - Parameter twins: the twins that need a connection of their own from the start.
     init(twins: [TwinDefinition], base: MQTTConfiguration, topics: TopicScheme, logger: Logger) throws {
+        self.base = base
         self.topics = topics
         self.logger = logger
-        var clients: [(String, MQTTClient)] = []
+        var clients: [String: MQTTClient] = [:]
         for twin in twins {
-            var configuration = base
-            configuration.clientID = "\(base.clientID)-status-\(twin.id)"
-            configuration.cleanSession = true
-            configuration.will = Message(
-                topic: topics.status(twin: twin.id),
-                payload: Array("offline".utf8),
-                qos: 1,
-                retain: true
-            )
-            clients.append((twin.id, try MQTTClient(configuration: configuration, logger: logger)))
+            clients[twin.id] = try Self.client(twin: twin.id, base: base, topics: topics, logger: logger)
         }
-        self.clients = clients
+        self.clients = Mutex(clients)
+        initial = twins.map(\.id)
     }
 
+    /// The twins that have a status connection now (for tests).
+    var twins: Set<String> { clients.withLock { Set($0.keys) } }
+
     func run() async throws {
+        let startClients = clients.withLock { clients in initial.compactMap { id in clients[id].map { (id, $0) } } }
         do {
             try await cancelWhenGracefulShutdown {
-                for (_, client) in self.clients { try await client.connect() }
+                for (_, client) in startClients { try await client.connect() }
             }
         } catch {
             logger.error("status connections failed; twins have no last will", metadata: ["error": "\(error)"])
         }
-        for (twin, client) in clients where client.isConnected {
-            client.publish(topic: topics.status(twin: twin), payload: Array("online".utf8), qos: 1, retain: true)
-        }
+        for (twin, client) in startClients where client.isConnected { announce("online", twin: twin, on: client) }
         try? await gracefulShutdown()
-        for (twin, client) in clients where client.isConnected {
-            client.publish(topic: topics.status(twin: twin), payload: Array("offline".utf8), qos: 1, retain: true)
+        let all = clients.withLock { clients in
+            defer { clients = [:] }
+            return clients
         }
-        for (_, client) in clients { await client.disconnect() }
+        for (twin, client) in all where client.isConnected { announce("offline", twin: twin, on: client) }
+        for client in all.values { await client.disconnect() }
+    }
+
+    /// After a reload: connects a status connection (with its will) for each added twin and
+    /// closes that of each removed twin (after announcing `offline` on it).
+    func update(added: [TwinDefinition], removed: [String]) async {
+        for id in removed {
+            guard let client = clients.withLock({ $0.removeValue(forKey: id) }) else { continue }
+            if client.isConnected { announce("offline", twin: id, on: client) }
+            await client.disconnect()
+        }
+        for twin in added where clients.withLock({ $0[twin.id] == nil }) {
+            do {
+                let client = try Self.client(twin: twin.id, base: base, topics: topics, logger: logger)
+                clients.withLock { $0[twin.id] = client }
+                try await client.connect(timeout: .seconds(10))
+                announce("online", twin: twin.id, on: client)
+            } catch {
+                logger.error(
+                    "status connection failed; the twin has no last will",
+                    metadata: ["twin": "\(twin.id)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func announce(_ status: String, twin: String, on client: MQTTClient) {
+        client.publish(topic: topics.status(twin: twin), payload: Array(status.utf8), qos: 1, retain: true)
+    }
+
+    private static func client(
+        twin: String, base: MQTTConfiguration, topics: TopicScheme, logger: Logger
+    ) throws -> MQTTClient {
+        var configuration = base
+        configuration.clientID = "\(base.clientID)-status-\(twin)"
+        configuration.cleanSession = true
+        configuration.will = Message(
+            topic: topics.status(twin: twin),
+            payload: Array("offline".utf8),
+            qos: 1,
+            retain: true
+        )
+        return try MQTTClient(configuration: configuration, logger: logger)
     }
 }

@@ -169,6 +169,10 @@ public struct UmweltApplication: Sendable {
             },
             logger: logger
         )
+        // Several twins: one will each, on connections of their own (see TwinStatusService);
+        // one twin: its will rides on the main connection, and twins a reload adds get their own.
+        let status = try TwinStatusService(
+            twins: twins.count > 1 ? twins : [], base: mqttConfiguration, topics: topics, logger: logger)
         let reload = TwinReloadService(
             configuration: configuration,
             registry: registry,
@@ -177,22 +181,16 @@ public struct UmweltApplication: Sendable {
             topics: topics,
             statistics: statistics,
             notifier: notifier,
-            logger: logger
+            logger: logger,
+            homeAssistant: homeAssistant,
+            status: status
         )
         let optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] =
             homeAssistant.map { [.init(service: $0)] } ?? []
-        // Several twins: one will each, on connections of their own (see TwinStatusService).
-        let statusServices: [ServiceGroupConfiguration.ServiceConfiguration] =
-            twins.count > 1
-            ? [
-                .init(
-                    service: try TwinStatusService(
-                        twins: twins, base: mqttConfiguration, topics: topics, logger: logger))
-            ]
-            : []
         let group = ServiceGroup(
             configuration: .init(
-                services: statusServices + [
+                services: [
+                    .init(service: status),
                     .init(service: broker),
                     .init(service: supervisor),
                     .init(service: ingest),
