@@ -16,6 +16,18 @@ import UmweltCore
         #expect(DurationParser.seconds(text) == nil)
     }
 
+    @Test func fractionalSecondsAddsOneDecimalWithAUnit() {
+        #expect(DurationParser.fractionalSeconds("1.5h") == 5_400)
+        #expect(DurationParser.fractionalSeconds("0.5s") == 0.5)
+        #expect(DurationParser.fractionalSeconds("1h30m") == 5_400)
+        #expect(DurationParser.fractionalSeconds("90") == 90)
+    }
+
+    @Test(arguments: ["", "0", "0s", "0.0m", "1.5", "-1.5h", "1.2.3h", "nanh", "infs", "1e3s", ".h", "1.5x"])
+    func fractionalSecondsRejects(text: String) {
+        #expect(DurationParser.fractionalSeconds(text) == nil)
+    }
+
     @Test func formatsShortest() {
         #expect(DurationParser.format(seconds: 300) == "5m")
         #expect(DurationParser.format(seconds: 5_400) == "1h30m")

@@ -48,6 +48,18 @@ struct ConfigurationTests {
         #expect(configuration.httpPort == 0)
     }
 
+    @Test func durationsShareTheTwinFileSyntaxAndAllowFractions() throws {
+        let compound = try UmweltConfiguration.parse(yaml: "checkpoint_interval: 1h30m\n", source: "c.yaml")
+        #expect(compound.checkpointIntervalSeconds == 5_400)
+        let fraction = try UmweltConfiguration.parse(yaml: "checkpoint_interval: 1.5s\n", source: "f.yaml")
+        #expect(fraction.checkpointIntervalSeconds == 1.5)
+        #expect {
+            try UmweltConfiguration.parse(yaml: "checkpoint_interval: -5m\n", source: "n.yaml")
+        } throws: { error in
+            (error as? ConfigurationError)?.field == "checkpoint_interval"
+        }
+    }
+
     @Test func unknownKeyIsRejectedWithItsName() {
         #expect {
             try UmweltConfiguration.parse(yaml: "brokr:\n  host: x\n", source: "bad.yaml")

@@ -40,6 +40,22 @@ public enum DurationParser {
         return total
     }
 
+    /// The duration in seconds, allowing one decimal number with a unit as well (`1.5h`,
+    /// `0.5s`) besides everything `seconds(_:)` accepts; nil for anything else, zero, or
+    /// a negative or non-finite value. For settings where fractions make sense (the
+    /// daemon's configuration); twin files keep to whole seconds.
+    public static func fractionalSeconds(_ text: String) -> Double? {
+        if let whole = seconds(text) { return whole > 0 ? Double(whole) : nil }
+        guard let last = text.utf8.last, let unit = unitSeconds(last) else { return nil }
+        let number = text.utf8.dropLast()
+        // Digits and one decimal point only: no signs, exponents, `nan` or `inf`.
+        guard !number.isEmpty, number.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }),
+            number.filter({ $0 == 0x2E }).count <= 1,
+            let value = Double(String(decoding: number, as: UTF8.self)), value.isFinite, value > 0
+        else { return nil }
+        return value * Double(unit)
+    }
+
     /// The shortest text for `seconds` in the twin-file syntax: `5m`, `1h30m`, `45s`, `0s`.
     public static func format(seconds: Int) -> String {
         if seconds <= 0 { return "\(seconds)s" }

@@ -142,18 +142,11 @@ struct ConfigurationReader {
         }
     }
 
-    /// Parses `90`, `90s`, `5m`, `1h`, `2d` into seconds.
+    /// Parses `90`, `90s`, `5m`, `1h`, `2d`, `1h30m` or `1.5h` into seconds (`DurationParser`).
     private func seconds(_ text: String, field: String) throws -> Double {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        var body = Substring(text.trimmingCharacters(in: .whitespaces))
-        var factor = 1.0
-        if let last = body.last, let unit = units[last] {
-            factor = unit
-            body = body.dropLast()
+        guard let value = DurationParser.fractionalSeconds(text.trimmingCharacters(in: .whitespaces)) else {
+            throw error(field, "expected a duration like 90s, 5m, 1h30m or 1.5h, got \(text)")
         }
-        guard let value = Double(body), value.isFinite, value > 0 else {
-            throw error(field, "expected a duration like 90s, 5m or 1h, got \(text)")
-        }
-        return value * factor
+        return value
     }
 }
