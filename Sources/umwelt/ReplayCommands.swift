@@ -53,7 +53,10 @@ struct ImportCommand: ParsableCommand {
         abstract: "Turn a wide CSV (a time column, one column per sensor) into a recording."
     )
 
-    @Option(help: "Mapping file (time_column, timezone, columns: {column: topic}).")
+    @Option(
+        help:
+            "Mapping file (time_column, timezone, columns: {column: topic}; optional delimiter, decimal, time_format)."
+    )
     var mapping: String
 
     @Option(help: "Wide CSV file.")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import UmweltCore
-import UmweltService
+
+@testable import UmweltService
 
 struct RecordingTests {
     private func temporaryFile(_ name: String, _ text: String) throws -> String {
@@ -69,5 +70,47 @@ struct RecordingTests {
             path: try temporaryFile("robod.csv", robod)
         )
         #expect(robodMessages.first?.time == 1_630_944_000)  // 2021-09-06T16:00:00Z
+    }
+
+    @Test func wideCSVImportReadsEuropeanBMSExports() throws {
+        // Excel's byte order mark, semicolons, decimal commas, German dates in local time.
+        let export = "\u{FEFF}Zeitstempel;Raum 1 Temperatur;CO2\n01.02.2026 07:05;21,5;612\n1.2.2026 7:10;21,75;\n"
+        let mapping = try temporaryFile(
+            "bms.yaml",
+            """
+            time_column: Zeitstempel
+            timezone: Europe/Berlin
+            decimal: ","
+            time_format: "%d.%m.%Y %H:%M"
+            columns:
+              Raum 1 Temperatur: bms/r1/t
+              CO2: bms/r1/co2
+            """
+        )
+        let messages = try WideCSVImport.loadMapping(path: mapping).convert(path: try temporaryFile("bms.csv", export))
+        #expect(messages.map(\.topic) == ["bms/r1/co2", "bms/r1/t", "bms/r1/t"])
+        #expect(messages.map { String(decoding: $0.payload, as: UTF8.self) } == ["612", "21.5", "21.75"])
+        #expect(messages[0].time == 1_769_925_900)  // 2026-02-01T07:05 CET = 06:05 UTC
+        #expect(messages[2].time == 1_769_925_900 + 300)
+    }
+
+    @Test func timeFormatsOfCommonExports() throws {
+        let utc = TimeZoneOffsets.utc
+        #expect(TimeFormat("%m/%d/%Y %I:%M %p")?.parse("02/01/2026 7:05 PM", timeZone: utc) == 1_769_972_700)
+        #expect(TimeFormat("%m/%d/%Y %I:%M %p")?.parse("02/01/2026 12:05 am", timeZone: utc) == 1_769_904_300)
+        #expect(TimeFormat("%d/%m/%y %H:%M:%S")?.parse("01/02/26 19:05:30.5", timeZone: utc) == 1_769_972_730.5)
+        #expect(TimeFormat("%d.%m.%Y %H:%M")?.parse("31.02.2026 10:00", timeZone: utc) == nil)
+        #expect(TimeFormat("%d.%m.%Y %H:%M")?.parse("01.02.2026 10:00 extra", timeZone: utc) == nil)
+        #expect(TimeFormat("%d.%m.%Y") == nil, "a time needs hours and minutes")
+        #expect(TimeFormat("%d.%m.%Y %H:%M %Q") == nil, "unknown directive")
+    }
+
+    @Test func mappingWithAnUnknownKeyIsRejectedByName() throws {
+        let mapping = try temporaryFile("bad.yaml", "time_column: t\ntimzone: UTC\ncolumns:\n  a: x/a\n")
+        #expect {
+            try WideCSVImport.loadMapping(path: mapping)
+        } throws: { error in
+            (error as? RecordingError)?.reason.hasPrefix("timzone: unknown key") == true
+        }
     }
 }

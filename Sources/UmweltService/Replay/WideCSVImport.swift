@@ -10,16 +10,28 @@ import Yams
 /// timezone: Europe/Brussels      # for times without a UTC offset (default UTC)
 /// columns:                       # CSV column -> MQTT topic (plain number payloads)
 ///   Temperature: uci/office/temperature
+/// delimiter: ";"                 # optional: ",", ";" or "\t"; default: guessed from the header
+/// decimal: ","                   # optional: decimal commas ("21,5"); default "."
+/// time_format: "%d.%m.%Y %H:%M"  # optional, for times that are not ISO 8601 (TimeFormat)
 /// ```
 ///
 /// Times may be RFC 3339, `YYYY-MM-DD HH:MM[:SS]` with or without an offset (also
-/// `… +08:00` with a space), or Unix seconds. Empty cells are skipped; a row with a bad
-/// time is an error naming its line. A header one field shorter than the rows (an unnamed
-/// row-number column, as R writes) is accepted.
+/// `… +08:00` with a space), Unix seconds or milliseconds, or match `time_format`. Empty
+/// cells (and `NA`, `NaN`) are skipped; a row with a bad time is an error naming its line.
+/// A header one field shorter than the rows (an unnamed row-number column, as R writes) is
+/// accepted, and so is a UTF-8 byte order mark.
 public struct WideCSVImport: Sendable {
     public var timeColumn: String
     public var timezone: TimeZoneOffsets
     public var columns: [(column: String, topic: String)]
+    /// The field delimiter; nil guesses it from the header line.
+    public var delimiter: UInt8?
+    /// Whether numbers use a decimal comma (`21,5`).
+    public var decimalComma = false
+    /// The pattern of non-ISO times, if any.
+    var timeFormat: TimeFormat?
+
+    static let mappingKeys: Set<String> = ["time_column", "timezone", "columns", "delimiter", "decimal", "time_format"]
 
     public init(timeColumn: String, timezone: TimeZoneOffsets = .utc, columns: [(column: String, topic: String)]) {
         self.timeColumn = timeColumn
@@ -34,6 +46,11 @@ public struct WideCSVImport: Sendable {
         }
         guard let map = (try? Yams.load(yaml: text)) as? [String: Any] else {
             throw RecordingError(file: path, line: 1, reason: "expected a YAML mapping")
+        }
+        if let unknown = map.keys.sorted().first(where: { !mappingKeys.contains($0) }) {
+            throw RecordingError(
+                file: path, line: 1,
+                reason: "\(unknown): unknown key (known: \(mappingKeys.sorted().joined(separator: ", ")))")
         }
         guard let timeColumn = map["time_column"] as? String else {
             throw RecordingError(file: path, line: 1, reason: "time_column: missing")
@@ -56,7 +73,36 @@ public struct WideCSVImport: Sendable {
             }
             pairs.append((column, topic))
         }
-        return WideCSVImport(timeColumn: timeColumn, timezone: offsets, columns: pairs)
+        var importer = WideCSVImport(timeColumn: timeColumn, timezone: offsets, columns: pairs)
+        if let delimiter = map["delimiter"] {
+            switch delimiter as? String {
+            case ",": importer.delimiter = UInt8(ascii: ",")
+            case ";": importer.delimiter = UInt8(ascii: ";")
+            case "\t", "tab": importer.delimiter = UInt8(ascii: "\t")
+            default:
+                throw RecordingError(file: path, line: 1, reason: "delimiter: expected \",\", \";\" or \"\\t\"")
+            }
+        }
+        if let decimal = map["decimal"] {
+            switch decimal as? String {
+            case ".": importer.decimalComma = false
+            case ",": importer.decimalComma = true
+            default: throw RecordingError(file: path, line: 1, reason: "decimal: expected \".\" or \",\"")
+            }
+        }
+        if let pattern = map["time_format"] {
+            guard let pattern = pattern as? String, let format = TimeFormat(pattern) else {
+                throw RecordingError(
+                    file: path, line: 1,
+                    reason: "time_format: expected a pattern of %Y or %y, %m, %d, %H (or %I with %p), %M, optional %S")
+            }
+            importer.timeFormat = format
+        }
+        if importer.decimalComma, importer.delimiter == UInt8(ascii: ",") {
+            throw RecordingError(
+                file: path, line: 1, reason: "decimal: a decimal comma needs a delimiter other than \",\"")
+        }
+        return importer
     }
 
     /// Converts the wide CSV at `path` into recorded messages, in time order.
@@ -64,7 +110,9 @@ public struct WideCSVImport: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RecordingError(file: path, line: 0, reason: "cannot read the file")
         }
-        let rows = try CSVReader.rows(Array(data), file: path)
+        let bytes = Array(data)
+        let delimiter = delimiter ?? CSVReader.guessDelimiter(bytes)
+        let rows = try CSVReader.rows(bytes, file: path, delimiter: delimiter)
         guard var header = rows.first?.fields.map({ $0.trimmingCharacters(in: .whitespaces) }) else { return [] }
         if let second = rows.dropFirst().first, second.fields.count == header.count + 1 {
             header.insert("", at: 0)
@@ -93,8 +141,9 @@ public struct WideCSVImport: Sendable {
                     file: path, line: row.line, reason: "\(timeColumn): not a time: \(row.fields[timeIndex])")
             }
             for (index, topic) in indices {
-                let cell = row.fields[index].trimmingCharacters(in: .whitespaces)
+                var cell = row.fields[index].trimmingCharacters(in: .whitespaces)
                 if cell.isEmpty || cell.lowercased() == "na" || cell.lowercased() == "nan" { continue }
+                if decimalComma { cell = cell.replacingOccurrences(of: ",", with: ".") }
                 messages.append(RecordedMessage(time: time, topic: topic, payload: Array(cell.utf8)))
             }
         }
@@ -102,9 +151,11 @@ public struct WideCSVImport: Sendable {
             \.element)
     }
 
-    /// Parses a time as the import does (RFC 3339, local `YYYY-MM-DD HH:MM`, Unix seconds).
+    /// Parses a time as the import does (RFC 3339, local `YYYY-MM-DD HH:MM`, Unix seconds or
+    /// milliseconds, `time_format`).
     public func parseTime(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let timeFormat, let seconds = timeFormat.parse(trimmed, timeZone: timezone) { return seconds }
         if let seconds = Double(trimmed) { return TimestampParser.unixSeconds(fromNumber: seconds) }
         var normalized = trimmed
         for sign in [" +", " -"] where normalized.contains(sign) {
