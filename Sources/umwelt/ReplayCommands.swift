@@ -47,6 +47,47 @@ struct BacktestCommand: AsyncParsableCommand {
     }
 }
 
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Publish a recording to a broker with its recorded timing (for a live daemon).",
+        discussion: """
+            Payloads go out byte for byte on their recorded topics. Sensors whose payload carries \
+            its time (time_path) keep their recorded times; others are timed on arrival, so \
+            replay faster than real time only when the twin's sensors carry their times (or use \
+            `umwelt backtest`, which runs in data time).
+            """
+    )
+
+    @Option(help: "Recording (CSV time,topic,payload or .jsonl).")
+    var input: String
+
+    @Option(help: "Broker as HOST:PORT.")
+    var broker: String = "127.0.0.1:1883"
+
+    @Option(help: "Recorded seconds per wall-clock second (1: real time; 0: as fast as possible).")
+    var speed: Double = 1
+
+    func run() async throws {
+        guard speed >= 0, speed.isFinite else { throw ValidationError("--speed: expected 0 or a positive number") }
+        let messages = try Recording.read(path: input)
+        let (host, port) = try UmweltConfiguration.hostPort(broker, field: "--broker", source: "flags")
+        var logger = Logger(label: "umwelt-replay")
+        logger.logLevel = .info
+        let client = try MQTTClient(
+            configuration: MQTTConfiguration(clientID: "umwelt-replay-\(getpid())", host: host, port: port),
+            logger: logger
+        )
+        try await client.connect(timeout: .seconds(30))
+        let count = try await RecordingPublisher(messages: messages, speed: speed).run(client: client) { time, sent in
+            print("replayed up to \(formatRFC3339(time)): \(sent) of \(messages.count) messages")
+            fflush(nil)
+        }
+        await client.disconnect()
+        print("done: \(count) messages")
+    }
+}
+
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",

@@ -12,7 +12,8 @@ struct UmweltCLI: AsyncParsableCommand {
         commandName: "umwelt",
         abstract: "Tools around umweltd: validate twin files, simulate a building, watch forecasts.",
         subcommands: [
-            Validate.self, Simulate.self, Watch.self, RecordCommand.self, ImportCommand.self, BacktestCommand.self,
+            Validate.self, Simulate.self, Watch.self, RecordCommand.self, ReplayCommand.self, ImportCommand.self,
+            BacktestCommand.self,
             InspectCommand.self, ScenarioCommand.self,
         ]
     )

@@ -105,6 +105,12 @@ public final class MQTTClient: Sendable {
     /// Received, published and dropped message counts.
     public var statistics: MQTTStatistics { state.statistics }
 
+    /// Waits until the broker has acknowledged every QoS 1/2 message handed over so far;
+    /// false when `timeout` passes first. True at once when nothing is outstanding.
+    public func waitUntilAcknowledged(timeout: Duration) async -> Bool {
+        await state.waitForAcknowledgements(timeout: timeout)
+    }
+
     /// Waits (up to 5 s) for messages in flight to be acknowledged, sends DISCONNECT (so the
     /// broker discards the will), stops the network thread and ends `messages`. Idempotent.
     public func disconnect() async {

@@ -20,19 +20,11 @@ extension APIRoutes {
             do throws(ScenarioError) {
                 let scenario = try ScenarioRequest.decode(Array(body.readableBytesView))
                 let answer = try await runtime.scenario(scenario)
-                return Self.scenarioResponse(answer.json, status: .ok)
+                return jsonResponse(bytes: answer.json)
             } catch {
                 let status: HTTPResponse.Status = error.field == "request" ? .badRequest : .unprocessableContent
-                return Self.scenarioResponse(ScenarioAnswer.errorDocument(error), status: status)
+                return jsonResponse(bytes: ScenarioAnswer.errorDocument(error), status: status)
             }
         }
-    }
-
-    static func scenarioResponse(_ bytes: [UInt8], status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        )
     }
 }

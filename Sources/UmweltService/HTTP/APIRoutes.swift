@@ -107,8 +107,12 @@ func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Respon
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     encoder.keyEncodingStrategy = .convertToSnakeCase
-    let bytes = (try? encoder.encode(value)) ?? Data("{}".utf8)
-    return Response(
+    return jsonResponse(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8), status: status)
+}
+
+/// A JSON response from bytes already encoded (scenario answers have their own encoder).
+func jsonResponse(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
         status: status,
         headers: [.contentType: "application/json"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
