@@ -23,6 +23,12 @@ final class ClientState: Sendable {
         /// QoS 1/2 messages published while disconnected, sent on the next connect.
         var heldWhileDisconnected: [Message] = []
         var heldDropped = 0
+        /// Held messages wait to be sent after a reconnect; new ones queue behind them.
+        var isFlushing = false
+        /// Sent once this many messages are acknowledged (those libmosquitto resends first).
+        var flushAfterAcknowledged = 0
+        /// Sent by the next publish from then on even if acknowledgements are missing.
+        var flushDeadline: ContinuousClock.Instant?
     }
 
     /// At most this many messages are held while disconnected; beyond it the oldest go.
@@ -127,9 +133,12 @@ final class ClientState: Sendable {
     /// Holds a QoS 1/2 message in Swift while the broker is away, instead of handing it to
     /// libmosquitto: publishing into libmosquitto 2.0.11 while disconnected was seen to end
     /// its network thread after outages of several seconds (no reconnect). True when held.
+    ///
+    /// While held messages are still being sent after a reconnect, new ones queue behind them,
+    /// so the broker sees every message in the order it was published.
     func holdIfDisconnected(_ message: Message) -> Bool {
         state.withLock { state in
-            guard !state.isConnected, !state.isClosing, message.qos > 0 else { return false }
+            guard !state.isConnected || state.isFlushing, !state.isClosing, message.qos > 0 else { return false }
             state.heldWhileDisconnected.append(message)
             if state.heldWhileDisconnected.count > Self.heldCapacity {
                 state.heldWhileDisconnected.removeFirst(state.heldWhileDisconnected.count - Self.heldCapacity)
@@ -139,9 +148,38 @@ final class ClientState: Sendable {
         }
     }
 
-    /// The held messages, to send now that the broker accepted the connection.
+    /// After a CONNACK: whether held messages wait to be sent, and how many acknowledgements
+    /// must arrive first. libmosquitto resends its unacknowledged messages right after the
+    /// connect callback returns; held messages (published later) must go after them.
+    /// True when they can go at once (nothing is outstanding); otherwise they go when the
+    /// outstanding ones are acknowledged (`didPublish`) or, failing that, with the first
+    /// publish two seconds later (`isFlushOverdue`).
+    func beginFlush() -> Bool {
+        state.withLock { state in
+            state.isFlushing = !state.heldWhileDisconnected.isEmpty
+            guard state.isFlushing else { return false }
+            state.flushAfterAcknowledged = state.handed
+            state.flushDeadline = .now + .seconds(2)
+            return state.acknowledged >= state.handed
+        }
+    }
+
+    /// Whether held messages still wait after their deadline (acknowledgements went missing).
+    var isFlushOverdue: Bool {
+        state.withLock { state in
+            guard state.isFlushing, state.isConnected, let deadline = state.flushDeadline else { return false }
+            return .now >= deadline
+        }
+    }
+
+    /// The next held messages to send; empty (and flushing over) when none are left or the
+    /// connection is down again (they then wait for the next connect).
     func takeHeldMessages() -> [Message] {
         state.withLock { state in
+            guard state.isConnected, !state.isClosing, !state.heldWhileDisconnected.isEmpty else {
+                state.isFlushing = false
+                return []
+            }
             defer { state.heldWhileDisconnected = [] }
             return state.heldWhileDisconnected
         }
@@ -294,11 +332,15 @@ final class ClientState: Sendable {
         buffer.append(message)
     }
 
-    func didPublish() {
-        let drained = state.withLock { state in
+    /// Counts an acknowledgement; true when held messages should be sent now (the ones
+    /// outstanding at the reconnect are all acknowledged).
+    func didPublish() -> Bool {
+        let (drained, flush) = state.withLock { state in
             state.acknowledged += 1
-            return state.acknowledged >= state.handed ? state.drained : nil
+            let flush = state.isFlushing && state.acknowledged == state.flushAfterAcknowledged
+            return (state.acknowledged >= state.handed ? state.drained : nil, flush)
         }
         drained?.deliver(())
+        return flush
     }
 }

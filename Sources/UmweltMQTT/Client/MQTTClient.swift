@@ -64,6 +64,7 @@ public final class MQTTClient: Sendable {
     /// - Throws: `MQTTError` after `disconnect()`, for an invalid topic or payload, or for a
     ///   QoS 0 message while the connection is down.
     public func publish(_ message: Message) throws {
+        if state.isFlushOverdue { handle.sendHeld() }
         if state.holdIfDisconnected(message) { return }
         guard state.beginPublish() else {
             throw MQTTError(

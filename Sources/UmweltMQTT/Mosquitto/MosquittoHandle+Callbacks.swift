@@ -22,9 +22,10 @@ extension MosquittoHandle {
             let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
             state.didDisconnect(reasonCode: reasonCode, reason: MQTTError.disconnectReason(reasonCode))
         }
-        mosquitto_publish_v5_callback_set(mosq) { _, userdata, _, _, _ in
-            guard let userdata else { return }
-            Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue().didPublish()
+        mosquitto_publish_v5_callback_set(mosq) { mosq, userdata, _, _, _ in
+            guard let mosq, let userdata else { return }
+            let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
+            if state.didPublish() { MosquittoHandle.sendHeld(mosq, state) }
         }
         mosquitto_subscribe_v5_callback_set(mosq) { _, userdata, messageID, count, granted, _ in
             guard let userdata else { return }
@@ -44,15 +45,24 @@ extension MosquittoHandle {
         }
     }
 
+    /// Sends held messages until none is left (new ones queue behind while this runs).
+    static func sendHeld(_ mosq: OpaquePointer, _ state: ClientState) {
+        while true {
+            let batch = state.takeHeldMessages()
+            if batch.isEmpty { return }
+            for message in batch where state.beginPublish() {
+                let code = publish(mosq, message, protocolVersion: state.protocolVersion)
+                if code != Int32(MOSQ_ERR_SUCCESS.rawValue) { state.publishFailed() }
+            }
+        }
+    }
+
     private static func connected(_ mosq: OpaquePointer, _ state: ClientState, _ reasonCode: Int32) {
         defer {
-            // Messages published while the broker was away, in their order.
-            if reasonCode == 0 {
-                for message in state.takeHeldMessages() where state.beginPublish() {
-                    let code = publish(mosq, message, protocolVersion: state.protocolVersion)
-                    if code != Int32(MOSQ_ERR_SUCCESS.rawValue) { state.publishFailed() }
-                }
-            }
+            // Messages published while the broker was away, in their order, after the ones
+            // libmosquitto resends once this callback returns (sent before the outage, not
+            // acknowledged): at once when none is outstanding, else from `didPublish`.
+            if reasonCode == 0, state.beginFlush() { sendHeld(mosq, state) }
         }
         switch state.didConnect(reasonCode: reasonCode) {
         case .subscribe(let groups):

@@ -175,6 +175,11 @@ final class MosquittoHandle: @unchecked Sendable {
         Self.publish(mosq, message, protocolVersion: protocolVersion)
     }
 
+    /// Sends the messages held during an outage (when their acknowledgement wait is overdue).
+    func sendHeld() {
+        Self.sendHeld(mosq, state)
+    }
+
     /// Publishes through `mosq`; usable from callbacks, which have no handle.
     static func publish(_ mosq: OpaquePointer, _ message: Message, protocolVersion: ProtocolVersion) -> Int32 {
         var properties: OpaquePointer?
