@@ -61,8 +61,9 @@ public struct ForecastWatcher: Sendable {
         let label = quantity == "occupancy" ? "P(occupied)" : quantity
         return "\(issued.prefix(16)) \(twinZone.padding(toLength: 28, withPad: " ", startingAt: 0)) "
             + "\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) "
-            + "next \(format(next.0))\(symbol)  in 1 h \(format(hour.0))\(symbol) "
-            + "[\(format(hour.1))…\(format(hour.2))]"
+            + "next \(format(next.0))\(symbol)  in 1 h \(format(hour.0))\(symbol)"
+            // A probability is its own uncertainty: no band.
+            + (unit == "probability" ? "" : " [\(format(hour.1))…\(format(hour.2))]")
             + (warming ? "  (warming up, \(learned) steps)" : "")
     }
 }
