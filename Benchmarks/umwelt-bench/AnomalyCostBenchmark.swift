@@ -1,3 +1,4 @@
+import ArgumentParser
 import BuildingSimulator
 import UmweltCore
 import WorldModel
@@ -74,5 +75,20 @@ struct AnomalyCostBenchmark {
         for _ in 0..<decimals { factor *= 10 }
         let rounded = (x * factor).rounded() / factor
         return "\(rounded)"
+    }
+}
+
+extension UmweltBench {
+    /// Anomaly scoring cost alone (issue 5): `swift run -c release umwelt-bench anomaly`.
+    struct Anomaly: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "anomaly", abstract: "Anomaly scoring cost against the same model without scoring."
+        )
+
+        func run() async throws {
+            let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+            let twin = try TwinFileParser.load(path: "/" + root + "/Twins/demo-office.yaml")
+            for line in AnomalyCostBenchmark().run(twin: twin) { print(line) }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import BuildingSimulator
 import Foundation
+import UmweltCore
 import WorldModel
 
 /// Scores anomaly events against labelled fault windows in the manner of the Numenta Anomaly
@@ -31,6 +32,10 @@ struct FaultSetScorer {
     private(set) var falseAlarmKinds: [String: Int] = [:]
     private(set) var rawScore = 0.0
     private(set) var cases = 0
+    /// One line per missed fault: kind, zone, sensor, start (UTC) and the nearest events.
+    private(set) var missedCases: [String] = []
+    /// One line per false alarm: time (UTC), kind, explanation, the zone's fault before it.
+    private(set) var falseAlarmCases: [String] = []
 
     /// Scores the opened events of one run against its faults.
     mutating func score(events: [AnomalyEvent], faults: [SimulatorFault]) {
@@ -56,6 +61,12 @@ struct FaultSetScorer {
             } else {
                 result.rawScore -= 1
                 rawScore -= 1
+                let near = opened.filter { $0.zone == fault.zone && abs($0.start - fault.start) < 6 * 3_600 }
+                    .map { "\($0.kind.rawValue) at \(Self.minutes($0.start - fault.start))" }
+                missedCases.append(
+                    "\(fault.kind.name) \(fault.zone) \(fault.kind.isBuildingFault ? "" : fault.quantity.name) "
+                        + "from \(Self.clock(fault.start)) for \(Self.minutes(fault.durationSeconds)); events near: "
+                        + (near.isEmpty ? "none" : near.joined(separator: ", ")))
             }
             byKind[fault.kind.name] = result
         }
@@ -67,6 +78,12 @@ struct FaultSetScorer {
             if !inWindow {
                 falseAlarms += 1
                 falseAlarmKinds[event.kind.rawValue, default: 0] += 1
+                let before = faults.filter { $0.zone == event.zone && $0.end <= event.start }.max { $0.end < $1.end }
+                falseAlarmCases.append(
+                    "\(Self.clock(event.start)) \(event.kind.rawValue): \(event.explanation) (zone's previous fault: "
+                        + (before.map { "\($0.kind.name), ended \(Self.minutes(event.start - $0.end)) before" }
+                            ?? "none")
+                        + ")")
                 rawScore -= 0.11
             }
         }
@@ -97,6 +114,18 @@ struct FaultSetScorer {
         lines.append("false alarms in clean runs: \(cleanFalseAlarms) = \(clean) per zone-week")
         lines.append(String(format: "NAB-style normalised score (standard profile): %.1f", normalisedScore))
         return lines.joined(separator: "\n")
+    }
+
+    /// `d<day of month> hh:mm` UTC.
+    static func clock(_ time: Double) -> String {
+        let seconds = Int(time.rounded(.down))
+        let day = seconds / 86_400 - 20_453  // 2025-12-31 is day 0, so 2026-01-01 is d1
+        let minute = seconds % 86_400 / 60
+        return String(format: "d%d %02d:%02d UTC", day, minute / 60, minute % 60)
+    }
+
+    static func minutes(_ seconds: Double) -> String {
+        String(format: "%.0f min", seconds / 60)
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

@@ -6,6 +6,13 @@ import UmweltCore
 /// Sensor faults change what one zone's sensor of `quantity` reports (after measurement noise,
 /// in canonical units); building faults (`windowOpen`, `hvacFailure`) change the physics of the
 /// zone and leave every sensor honest.
+///
+/// A building fault with `maximumDelaySeconds > 0` waits, from `start`, for a moment when it
+/// is a fault at all, and begins then (its `start` becomes that tick): a failed plant matters
+/// only while the controller demands heat (command ≥ `hvacDemandThreshold`), an open window
+/// only while the outdoor air is at least `windowTemperatureGap` colder than the zone (in mild
+/// weather airing is not a fault and changes nothing measurable). A fault whose moment does
+/// not come within the delay is cancelled: it never acts and is not listed as injected.
 public struct SimulatorFault: Sendable, Hashable {
     /// What goes wrong.
     public enum Kind: Sendable, Hashable {
@@ -56,13 +63,25 @@ public struct SimulatorFault: Sendable, Hashable {
     /// Unix seconds.
     public var start: Double
     public var durationSeconds: Double
+    /// How long a building fault may wait after `start` for a moment when it has an effect
+    /// (0: it begins at `start` whatever the zone's state; ignored by sensor faults).
+    public var maximumDelaySeconds: Double
 
-    public init(kind: Kind, zone: String, quantity: Quantity = .temperature, start: Double, durationSeconds: Double) {
+    /// Smallest heating command (valve fraction) at which a plant failure begins.
+    public static let hvacDemandThreshold = 0.3
+    /// Smallest indoor minus outdoor temperature, K, at which a window fault begins.
+    public static let windowTemperatureGap = 8.0
+
+    public init(
+        kind: Kind, zone: String, quantity: Quantity = .temperature, start: Double, durationSeconds: Double,
+        maximumDelaySeconds: Double = 0
+    ) {
         self.kind = kind
         self.zone = zone
         self.quantity = quantity
         self.start = start
         self.durationSeconds = max(0, durationSeconds)
+        self.maximumDelaySeconds = kind.isBuildingFault ? max(0, maximumDelaySeconds) : 0
     }
 
     /// End of the window, Unix seconds (exclusive).

@@ -14,8 +14,10 @@ import UmweltCore
 /// - rate of change: `|y[t] − y[t−n]| / (n · step)` above the quantity's physical limit;
 /// - stuck: the step value stayed exactly constant (`min = max = previous mean`) for at least
 ///   `stuckSteps` steps and either the forecast expected a cumulative change
-///   `|Σ (ŷ − y)| > 4 s₁ √n`, or the run is 4 times longer than any run of this series in
-///   the last days (learned; a series that never moved is never stuck);
+///   `|Σ (ŷ − y)| > 4 s₁ √n`, or the sensor's noise vanished (its readings inside a step were
+///   all equal in under 2 % of the steps with 2 or more readings, learned over at least 100),
+///   or the run is 4 times longer than any run of this series in the last days (learned; a
+///   series that never moved is never stuck);
 /// - dropout: no reading for `max(3, k × typical interval)` steps while other series report;
 ///   the typical interval is an exponentially weighted mean of the gaps between readings.
 ///
@@ -47,69 +49,6 @@ struct SeriesHealth: Sendable, Codable, Hashable {
         var quietSteps: Int
     }
 
-    /// Detector state beyond the first version's.
-    struct Memory: Sendable, Codable, Hashable {
-        /// CUSUM statistics of the standardised residual, upwards and downwards.
-        var cusumHigh = 0.0
-        var cusumLow = 0.0
-        /// Mean square of the standardised residual (its variance, learned).
-        var residualSquare = 1.5625
-        /// Mean product of consecutive standardised residuals (their lag-1 autocovariance).
-        var residualLagProduct = 0.0
-        /// Standardised signed residuals of the latest and the one before, with the step index.
-        var lastResidual: Double?
-        /// The latest residual `r` before standardisation (for the autocorrelation).
-        var lastRawResidual: Double?
-        var previousResidual: Double?
-        var residualIndex: Int?
-        /// Decaying maximum of the completed runs of identical step values.
-        var longestRun = 0.0
-        /// Observed steps whose value differed from the step before.
-        var changes = 0
-        /// Latest observed step value and its index.
-        var previousValue: Double?
-        var previousIndex: Int?
-        /// Recent observed step values (newest last, at most 7), for trends.
-        var recentLevels: [Double] = []
-        /// Consecutive steps a zone rule held (setpoint deficit, sensor spread, unusual presence).
-        var conditionRun = 0
-        /// Consecutive steps two sensors of the series disagreed.
-        var spreadRun = 0
-        /// Lowest value since the zone was last seen empty (CO2 versus occupancy).
-        var lowestWhileEmpty: Double?
-        /// Steps left of faster adaptation after a drift.
-        var adaptationSteps = 0
-        /// Typical range (max − min) of the readings inside one step, learned.
-        var typicalRange = 0.0
-        var rangeSteps = 0
-
-        init() {}
-
-        /// Writes absent values as null, so every checkpoint holds the same number of values.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(cusumHigh, forKey: .cusumHigh)
-            try container.encode(cusumLow, forKey: .cusumLow)
-            try container.encode(residualSquare, forKey: .residualSquare)
-            try container.encode(residualLagProduct, forKey: .residualLagProduct)
-            try container.encode(lastResidual, forKey: .lastResidual)
-            try container.encode(lastRawResidual, forKey: .lastRawResidual)
-            try container.encode(previousResidual, forKey: .previousResidual)
-            try container.encode(residualIndex, forKey: .residualIndex)
-            try container.encode(longestRun, forKey: .longestRun)
-            try container.encode(changes, forKey: .changes)
-            try container.encode(previousValue, forKey: .previousValue)
-            try container.encode(previousIndex, forKey: .previousIndex)
-            try container.encode(recentLevels, forKey: .recentLevels)
-            try container.encode(conditionRun, forKey: .conditionRun)
-            try container.encode(spreadRun, forKey: .spreadRun)
-            try container.encode(lowestWhileEmpty, forKey: .lowestWhileEmpty)
-            try container.encode(adaptationSteps, forKey: .adaptationSteps)
-            try container.encode(typicalRange, forKey: .typicalRange)
-            try container.encode(rangeSteps, forKey: .rangeSteps)
-        }
-    }
-
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         key = try container.decode(SeriesKey.self, forKey: .key)
@@ -125,8 +64,13 @@ struct SeriesHealth: Sendable, Codable, Hashable {
 
     /// Deviation score of `observed` against forecast `expected` with one-step MAE `scale`,
     /// then learns the residual's tail quantile.
-    mutating func scoreDeviation(observed: Double, expected: Double, scale: Double) -> Double {
-        let z = abs(observed - expected) / max(1e-12, scale)
+    mutating func scoreDeviation(observed: Double, expected: Double, scale: Double, index: Int) -> Double {
+        let signed = (observed - expected) / max(1e-12, scale)
+        let z = abs(signed)
+        if memory.surpriseIndex != index - 1 { memory.surprises = [] }
+        memory.surprises.append(signed)
+        if memory.surprises.count > 3 { memory.surprises.removeFirst() }
+        memory.surpriseIndex = index
         let score = Self.tailScore(z * 3.98 / tailQuantile)
         tailQuantile *= exp(0.1 * ((z > tailQuantile ? 1 : 0) - 0.002))
         tailQuantile = max(2, min(50, tailQuantile))
@@ -148,10 +92,16 @@ struct SeriesHealth: Sendable, Codable, Hashable {
         -> Bool
     {
         memory.longestRun *= 0.9995
-        if value.min == value.max, let runValue, value.mean == runValue {
+        let isFlat = value.min == value.max
+        if isFlat, let runValue, value.mean == runValue {
             runLength += 1
             expectedMovement += expectedChange ?? 0
         } else {
+            // A run teaches the share of flat steps once it ends, so that a stuck sensor does not
+            // teach that flat is usual while it is being judged; a run long enough to be judged
+            // counts as 2 flat steps (one freeze does not make freezing normal, a habit does).
+            for _ in 0..<(runLength < stuckSteps ? runLength : 2) { learnFlatShare(1) }
+            if !isFlat && value.count >= 2 { learnFlatShare(0) }
             memory.changes = min(memory.changes + 1, 1_000_000)
             memory.longestRun = max(memory.longestRun, Double(runLength))
             runValue = value.min == value.max ? value.mean : nil
@@ -160,7 +110,15 @@ struct SeriesHealth: Sendable, Codable, Hashable {
         }
         guard runLength >= stuckSteps else { return false }
         if abs(expectedMovement) > 4 * oneStepScale * Double(runLength).squareRoot() { return true }
+        // A noisy sensor whose noise vanished: its readings inside a step were almost never all
+        // equal (under 2 % of at least 100 steps), and now they are for `stuckSteps` steps in a row.
+        if value.count >= 2, memory.flatSteps >= 100, memory.flatShare < 0.02 { return true }
         return memory.changes >= 50 && Double(runLength) > 4 * max(memory.longestRun, 1)
+    }
+
+    private mutating func learnFlatShare(_ x: Double) {
+        memory.flatSteps = min(memory.flatSteps + 1, 1_000_000)
+        memory.flatShare += max(0.01, 1 / Double(memory.flatSteps)) * (x - memory.flatShare)
     }
 
     /// Updates the dropout tracker at step `index`; returns the steps missed when in dropout.

@@ -120,7 +120,7 @@ extension TwinModel {
             )
         }
         if let mean = expectation.expected {
-            let score = health[s].scoreDeviation(observed: y, expected: mean, scale: expectation.scale)
+            let score = health[s].scoreDeviation(observed: y, expected: mean, scale: expectation.scale, index: k)
             let low = mean - 1.6 * expectation.scale
             let high = mean + 1.6 * expectation.scale
             findings.append(

@@ -4,13 +4,22 @@ extension TwinModel {
     /// Zone detectors: rules that read several series of one zone, each added to the findings
     /// of the series a person would check first.
     ///
-    /// - window open (temperature): the standardised one-step residuals of the last two steps
-    ///   sum to ≤ −6 for temperature and ≤ −3 for CO2 (or, without falling CO2 and with CO2
-    ///   below 550 ppm, ≤ −6.5 for temperature with the outdoors at least 3 K colder), the
-    ///   temperature fell 0.3 K (CO2 30 ppm), and no window sensor reports open;
+    /// - window open (temperature): a sudden loss of heat the model did not expect: over the last
+    ///   two steps the temperature fell at least 0.3 K and its standardised one-step residuals
+    ///   `(y − ŷ) / s₁` (calibrated, so the same in every zone) sum to ≤ −0.5, corroborated by
+    ///   CO2 falling (residuals ≤ −4 and 30 ppm), by the heating valve opening (up 0.3 to at
+    ///   least 0.6), by the zone losing a setpoint it held (within 0.2 K, now 0.3 K below), or,
+    ///   with none of these and CO2 at most 550 ppm, by a steep fall (≤ −8, 0.5 K) towards an
+    ///   outdoors at least 3 K colder. Explained, and so not flagged: a window sensor reporting
+    ///   open, the occupancy halving within 3 steps (people take heat and CO2 with them), and,
+    ///   unless CO2 falls too, a setpoint lowered within the hour or a closing valve. Without CO2
+    ///   evidence the explanation names a heating failure as the other possible cause;
     /// - setpoint not reached (temperature): at least 1.5 K below the heating setpoint, not
     ///   warming over the last 6 steps, the valve (when bound) at least half open, for 6 steps
-    ///   in a row (a slow recovery that still warms is not flagged);
+    ///   in a row (a slow recovery that still warms is not flagged); or, faster, for 2 steps in
+    ///   a row: 0.5 K below the setpoint, the heating demanded (valve ≥ 0.8 for 3 steps; without
+    ///   a valve, 1 K below), yet the temperature fell 0.4 K over the last 3 steps without ever
+    ///   rising and below the model's expectation: the heat does not arrive;
     /// - inconsistent (CO2): the occupancy sensor reports the zone empty for 12 steps, yet CO2
     ///   rose more than `max(200 ppm, 8 s₁)` above its lowest value since;
     /// - unusual occupancy (occupancy): an arrival (empty, then occupied for 2 steps) at a time
@@ -44,34 +53,59 @@ extension TwinModel {
     }
 
     private func windowOpen(_ t: Int, co2: Int?, step: ClosedStep, index k: Int) -> DetectorFinding? {
-        guard let temperatureSum = health[t].recentResidualSum(at: k), temperatureSum <= -6 else { return nil }
+        let surprises = health[t].memory.surprises
+        guard health[t].memory.surpriseIndex == k, surprises.count >= 2 else { return nil }
+        let temperatureSurprise = surprises[surprises.count - 1] + surprises[surprises.count - 2]
+        let levels = health[t].memory.recentLevels
+        guard temperatureSurprise <= -0.5, levels.count >= 3, let indoor = levels.last else { return nil }
+        let before = levels[levels.count - 3]
+        guard before - indoor >= 0.3 else { return nil }
         let zone = health[t].key.zone
         let windowKey = SeriesKey(zone: zone, quantity: .window)
         let window = step.values[windowKey]?.max ?? inputs.first { $0.key == windowKey }?.last
         if (window ?? 0) >= 0.5 { return nil }
-        let co2Sum = co2.flatMap { health[$0].recentResidualSum(at: k) }
-        let indoor = step.values[health[t].key]?.mean
-        // A physical drop too (not only a surprise): 0.3 K and 30 ppm over the two steps.
-        let levels = health[t].memory.recentLevels
-        guard let indoorNow = indoor, levels.count >= 3, levels[levels.count - 3] - indoorNow >= 0.3 else { return nil }
+        // People leaving take their heat and CO2 with them: a fall right after the occupancy
+        // dropped to half or less is explained.
+        let occupancy = healthIndex(zone, .occupancy).map { health[$0].memory.recentLevels.suffix(4) } ?? []
+        if let most = occupancy.max(), let now = occupancy.last, most >= 0.5, now <= 0.5 * most { return nil }
         let co2Levels = co2.map { health[$0].memory.recentLevels } ?? []
+        let co2Surprises =
+            co2.flatMap { health[$0].memory.surpriseIndex == k ? health[$0].memory.surprises : nil } ?? []
         let co2Drop = co2Levels.count >= 3 ? co2Levels[co2Levels.count - 3] - co2Levels[co2Levels.count - 1] : 0
-        let co2Falls = (co2Sum.map { $0 <= -3 } ?? false) && co2Drop >= 30
-        // CO2 well above outdoor air must fall with an open window; only near outdoor CO2
-        // (an empty room) or without a sensor may temperature alone tell.
-        if let last = co2Levels.last, last > 550, !co2Falls { return nil }
-        if !co2Falls {
-            // Without CO2 evidence (no sensor, or an empty room already at outdoor CO2): a
-            // steeper temperature drop towards a colder outdoors.
-            guard temperatureSum <= -6.5, let indoor, let outdoor = outdoorTemperature(step: step), outdoor < indoor - 3
+        let co2Falls = co2Surprises.count >= 2 && co2Surprises.suffix(2).reduce(0, +) <= -4 && co2Drop >= 30
+        // The controls explain a temperature fall (not a CO2 fall) when the setpoint went down
+        // within the hour or the valve closed.
+        let setpoints = healthIndex(zone, .setpoint).map { health[$0].memory.recentLevels } ?? []
+        let valve = healthIndex(zone, .hvac).map { health[$0].memory.recentLevels } ?? []
+        let valveRise = valve.count >= 3 ? valve[valve.count - 1] - valve[valve.count - 3] : 0
+        let setpointFell = setpoints.last.map { (setpoints.max() ?? $0) - $0 >= 0.5 } ?? false
+        if !co2Falls && (setpointFell || valveRise <= -0.3) { return nil }
+        let heatingResponds = valveRise >= 0.3 && (valve.last ?? 0) >= 0.6
+        // The zone held its setpoint and lost it within two steps: the heating is outrun.
+        let losesSetpoint = setpoints.last.map { before >= $0 - 0.2 && indoor <= $0 - 0.3 } ?? false
+        let evidence: String
+        if co2Falls {
+            evidence = "temperature and CO2 dropping"
+        } else if heatingResponds {
+            evidence = "temperature dropping while the heating opens up"
+        } else if losesSetpoint {
+            evidence = "temperature dropping below the setpoint"
+        } else {
+            // Without CO2 or control evidence (no sensor, or an empty room already at outdoor
+            // CO2): a steeper fall towards a colder outdoors.
+            if let last = co2Levels.last, last > 550 { return nil }
+            guard temperatureSurprise <= -8, before - indoor >= 0.5, let outdoor = outdoorTemperature(step: step),
+                outdoor < indoor - 3
             else { return nil }
+            evidence = "temperature dropping towards the outdoor temperature"
         }
+        let cause =
+            co2Falls
+            ? "a window or outside door is probably open"
+            : "a window or outside door is probably open, or the heating has failed"
         return DetectorFinding(
-            kind: .windowOpen, score: 0.995, fired: true, observed: indoor, expected: nil,
-            explanation: {
-                "\(zone): temperature\(co2Falls ? " and CO2" : "") dropping much faster than expected; "
-                    + "a window or outside door is probably open"
-            }
+            kind: .windowOpen, score: 0.995, fired: true, observed: indoor, expected: before,
+            explanation: { "\(zone): \(evidence) much faster than expected; \(cause)" }
         )
     }
 
@@ -96,15 +130,27 @@ extension TwinModel {
         let isHeating = valve.map { $0 >= 0.5 } ?? true
         let warming = levels.count >= 7 ? temperature - levels[0] : .infinity
         let holds = deficit >= 1.5 && warming <= 0 && isHeating
-        health[t].memory.conditionRun = holds ? health[t].memory.conditionRun + 1 : 0
+        // Heating at full demand, yet the temperature keeps falling below the setpoint, colder
+        // than the model expected: the heat does not arrive.
+        let valveLevels = healthIndex(zone, .hvac).map { health[$0].memory.recentLevels } ?? []
+        let isDemanded =
+            valve == nil ? deficit >= 1 : valveLevels.count >= 3 && valveLevels.suffix(3).allSatisfy { $0 >= 0.8 }
+        let recent = levels.suffix(4)
+        let isFalling =
+            recent.count == 4 && zip(recent, recent.dropFirst()).allSatisfy { $1 <= $0 + 0.02 }
+            && (recent.first ?? temperature) - temperature >= 0.4
+        let isColder = health[t].memory.surprises.last.map { $0 < 0 } ?? false
+        let failing = deficit >= 0.5 && isDemanded && isFalling && isColder
+        health[t].memory.conditionRun = holds || failing ? health[t].memory.conditionRun + 1 : 0
         let run = health[t].memory.conditionRun
-        guard run >= 6 else { return nil }
+        guard run >= 6 || (failing && run >= 2) else { return nil }
         let minutes = Double(run) * stepSeconds / 60
         return DetectorFinding(
             kind: .setpointNotReached, score: 0.995, fired: true, observed: temperature, expected: setpoint,
             explanation: {
-                "\(zone) stays at \(Self.text(temperature, 1)) °C, \(Self.text(deficit, 1)) K below its setpoint "
-                    + "\(Self.text(setpoint, 1)) °C, without warming for \(Self.text(minutes, 0)) min"
+                "\(zone) \(failing ? "keeps cooling" : "stays") at \(Self.text(temperature, 1)) °C, "
+                    + "\(Self.text(deficit, 1)) K below its setpoint \(Self.text(setpoint, 1)) °C, "
+                    + "without warming for \(Self.text(minutes, 0)) min"
                     + (valve.map { " with the valve at \(Self.text($0 * 100, 0)) %" } ?? "")
                     + "; check the heating (valve, pump, boiler)"
             }
