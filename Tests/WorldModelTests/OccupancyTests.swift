@@ -59,4 +59,31 @@ import UmweltCore
         #expect(state?.occupancyProbability != nil)
         #expect(state?.expectedOccupants != nil)
     }
+
+    /// A counter's expected count starts at the latest count and fades into the schedule's
+    /// typical count while occupied, so the first steps ahead do not jump to the average.
+    @Test func expectedCountStartsAtLatestCount() {
+        var chain = OccupancyChain(zone: "hall", isCounter: true)
+        let clock = LocalClock(timezone: "UTC")
+        let step = 300.0
+        var previous: Double?
+        for k in 0..<(5 * 288) {
+            let time = SimulatedBuilding.start + Double(k) * step
+            let people: Double = SimulatedBuilding.isWorkHours(time) ? 10 : 0
+            chain.observe(
+                fraction: people >= 0.5 ? 1 : 0, count: people, at: time, transitionFrom: previous, clock: clock)
+            previous = time
+        }
+        // Saturday 10:00, an unusual crowd of 40.
+        let origin = SimulatedBuilding.start + Double(5 * 288 + 120) * step
+        chain.observe(fraction: 1, count: 40, at: origin, transitionFrom: previous, clock: clock)
+        let counts = chain.forecast(origin: origin, stepSeconds: step, horizon: 48, clock: clock).count ?? []
+        let probabilities = chain.forecast(origin: origin, stepSeconds: step, horizon: 48, clock: clock).probability
+        let perOccupied = zip(counts, probabilities).map { $1 > 0 ? $0 / $1 : 0 }
+        #expect(perOccupied[0] > 35, "count while occupied 5 min ahead: \(perOccupied[0])")
+        #expect(perOccupied[47] < perOccupied[0])
+        #expect(perOccupied[47] > 10)
+        let typical = chain.meanOccupiedCount(at: origin, clock: clock)
+        #expect(abs(chain.occupiedCount(at: origin, lead: 1e6, clock: clock) - typical) < 1e-9)
+    }
 }

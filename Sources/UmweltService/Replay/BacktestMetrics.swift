@@ -10,14 +10,32 @@ public struct BacktestMetrics: Sendable, Codable {
         public var n: Int
         public var mae: Double
         public var rmse: Double
-        /// Fraction of observations inside [p10, p90].
+        /// Fraction of observations inside [p10, p90]; meaningless (written as null in JSON, `n/a`
+        /// in the table) when `hasInterval` is false.
         public var coverage: Double
+        /// Whether the forecasts carry an interval (p10 < p90); occupancy probabilities do not.
+        public var hasInterval = true
         public var persistenceMAE: Double
         public var persistenceRMSE: Double
         /// Occupancy only: Brier score of the presence probability, its accuracy at 0.5, and persistence's.
         public var brier: Double?
         public var accuracy: Double?
         public var persistenceBrier: Double?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(horizon, forKey: .horizon)
+            try container.encode(n, forKey: .n)
+            try container.encode(mae, forKey: .mae)
+            try container.encode(rmse, forKey: .rmse)
+            try container.encode(hasInterval ? coverage : nil, forKey: .coverage)
+            try container.encode(hasInterval, forKey: .hasInterval)
+            try container.encode(persistenceMAE, forKey: .persistenceMAE)
+            try container.encode(persistenceRMSE, forKey: .persistenceRMSE)
+            try container.encodeIfPresent(brier, forKey: .brier)
+            try container.encodeIfPresent(accuracy, forKey: .accuracy)
+            try container.encodeIfPresent(persistenceBrier, forKey: .persistenceBrier)
+        }
     }
 
     public var twin: String
@@ -52,8 +70,9 @@ public struct BacktestMetrics: Sendable, Codable {
 
     static func score(_ rows: [Backtest.ForecastRow], horizon: Int, isOccupancy: Bool) -> Score {
         var absolute = 0.0, squared = 0.0, covered = 0, persistenceAbsolute = 0.0, persistenceSquared = 0.0
-        var correct = 0, persistenceCount = 0
+        var correct = 0, persistenceCount = 0, banded = 0
         for row in rows {
+            if row.p90 > row.p10 { banded += 1 }
             let truth = row.observed!
             let error = row.mean - truth
             absolute += abs(error)
@@ -74,6 +93,7 @@ public struct BacktestMetrics: Sendable, Codable {
             mae: absolute / n,
             rmse: (squared / n).squareRoot(),
             coverage: Double(covered) / n,
+            hasInterval: banded > 0,
             persistenceMAE: persistenceAbsolute / np,
             persistenceRMSE: (persistenceSquared / np).squareRoot(),
             brier: isOccupancy ? squared / n : nil,
@@ -95,8 +115,8 @@ public struct BacktestMetrics: Sendable, Codable {
                 let horizon = minutes >= 60 && minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes) min"
                 var line = quantity.padding(toLength: 20, withPad: " ", startingAt: 0)
                 line += horizon.leftPadded(9) + String(score.n).leftPadded(7)
-                line += String(
-                    format: "%11.4f %13.4f %10.4f %10.3f", score.mae, score.persistenceMAE, score.rmse, score.coverage)
+                line += String(format: "%11.4f %13.4f %10.4f", score.mae, score.persistenceMAE, score.rmse)
+                line += score.hasInterval ? String(format: " %10.3f", score.coverage) : "        n/a"
                 if let brier = score.brier, let persistence = score.persistenceBrier {
                     line += String(format: " %9.4f %14.4f", brier, persistence)
                 }

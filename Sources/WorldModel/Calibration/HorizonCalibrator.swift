@@ -9,11 +9,14 @@ import Foundation
 /// - the blending weight towards the model, the least-squares optimal combination
 ///   `w = Σρ (y−p)(m−p) / Σρ (m−p)²`, clipped to [0, 1] and shrunk by `n/(n+20)` so that it
 ///   starts at persistence and moves only on evidence (`ρ = 0.995`, `n` the discounted count);
-/// - the error scale `s_h`, an exponentially weighted mean of `|y − f|`, blended with a prior
+/// - the error scale `s_h`, the larger of two exponentially weighted means of `|y − f|` (memory
+///   200 scores, and `200 + 20 h`: quick to widen, slow to narrow), blended with a prior
 ///   `s₁·h^0.75` (from the series' typical step change) until it has seen 10 errors;
 /// - the 10 %, 50 % and 90 % quantiles of the standardised error `z = (y − f)/s_h` by
-///   stochastic approximation `q_τ ← q_τ + γ (τ − 1{z ≤ q_τ})`, `γ = 0.05` (online quantile
-///   tracking, a form of adaptive conformal inference), starting at the Laplace values ±1.61.
+///   stochastic approximation `q_τ ← q_τ + γ_h (τ − 1{z ≤ q_τ})`, `γ_h = 0.05 / max(1, h/2)`
+///   (online quantile tracking, a form of adaptive conformal inference), starting at the
+///   Laplace values ±1.61;
+/// - with the series' direct regressors, a `DirectCorrection` of the mean per anchor.
 ///
 /// Memory: Σ anchors ≤ 624 ring entries per series, independent of history length.
 struct HorizonCalibrator: Sendable, Codable, Hashable {
@@ -39,16 +42,33 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
         }
     }
 
-    /// Stores the forecast issued at the end of step `originIndex` for each anchor horizon.
-    mutating func record(originIndex: Int, model: [Double], persistence: Double, blended: [Double]) {
+    /// Gives each forecast recorded at `originIndex` the weight `weight(h)` of its anchor
+    /// horizon `h` (the number of origins it stands for when training sub-samples origins).
+    mutating func weightRecorded(originIndex: Int, weight: (_ horizon: Int) -> Int) {
+        for i in anchors.indices {
+            let h = anchors[i].horizon
+            anchors[i].weightPending(target: originIndex + h, weight: weight(h))
+        }
+    }
+
+    /// Stores the forecast issued at the end of step `originIndex` for each anchor horizon;
+    /// `regressors(h)` (the series' direct regressors for horizon h) train the anchors'
+    /// `DirectCorrection`s, none leaves them untouched.
+    mutating func record(
+        originIndex: Int, model: [Double], persistence: Double, blended: [Double],
+        regressors: ((Int) -> [Double])? = nil
+    ) {
         for i in anchors.indices {
             let h = anchors[i].horizon
             guard h <= model.count else { continue }
-            anchors[i].store(
-                PendingForecast(
-                    target: originIndex + h, model: model[h - 1], persistence: persistence, blended: blended[h - 1]
-                )
+            var entry = PendingForecast(
+                target: originIndex + h, model: model[h - 1], persistence: persistence, blended: blended[h - 1]
             )
+            if let regressors {
+                entry.regressors = [model[h - 1] - persistence] + regressors(h)
+                entry.weighted = persistence + anchors[i].blendWeight * (model[h - 1] - persistence)
+            }
+            anchors[i].store(entry)
         }
     }
 
@@ -58,14 +78,16 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
         var result: [HorizonCalibration] = []
         result.reserveCapacity(horizon)
         var upper = 0
+        // Each anchor's calibration once, not once per horizon (scenario latency, issue 4).
+        let calibrations = anchors.map { $0.calibration(priorScale: priorScale) }
         for h in 1...horizon {
             while upper < anchors.count - 1 && anchors[upper].horizon < h { upper += 1 }
-            let high = anchors[upper].calibration(priorScale: priorScale)
+            let high = calibrations[upper]
             if upper == 0 || anchors[upper].horizon <= h {
                 result.append(high)
                 continue
             }
-            let low = anchors[upper - 1].calibration(priorScale: priorScale)
+            let low = calibrations[upper - 1]
             let a = log(Double(anchors[upper - 1].horizon))
             let b = log(Double(anchors[upper].horizon))
             let t = (log(Double(h)) - a) / (b - a)
@@ -81,6 +103,13 @@ struct PendingForecast: Sendable, Codable, Hashable {
     var model: Double
     var persistence: Double
     var blended: Double
+    /// The direct correction's regressors: the model's change, then the series' regressors.
+    var regressors: [Double] = []
+    /// The model/persistence blend at full warm-up, to compare the direct forecast with.
+    var weighted: Double = 0
+    /// How many origins this forecast stands for: scored as that many identical forecasts
+    /// (training records the long horizons at sub-sampled origins, `TwinModel+Training`).
+    var weight = 1
 }
 
 /// The calibration of one horizon: blending weight, error scale, standardised quantiles.
@@ -90,16 +119,41 @@ struct HorizonCalibration: Sendable, Hashable {
     var lower: Double
     var median: Double
     var upper: Double
+    /// θ of the direct correction (the first `directCount` lanes; none before it has learned)
+    /// and its share in [0, 1]. A fixed-size vector: profiles hold one per horizon step.
+    var direct = SIMD8<Double>.zero
+    var directCount = 0
+    var directShare = 0.0
+
+    /// The forecast change from persistence `p` for model level `m` and the series' direct
+    /// regressors `r`: `(1 − β) w (m − p) + β θᵀ(m − p, r)`.
+    func change(model m: Double, persistence p: Double, regressors r: [Double]) -> Double {
+        let blend = weight * (m - p)
+        guard directShare > 0, directCount > 0 else { return blend }
+        var corrected = direct[0] * (m - p)
+        for j in 0..<min(r.count, directCount - 1) { corrected += direct[j + 1] * r[j] }
+        return blend + directShare * (corrected - blend)
+    }
 
     func interpolated(to other: HorizonCalibration, fraction t: Double) -> HorizonCalibration {
         func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * t }
-        return HorizonCalibration(
+        var result = HorizonCalibration(
             weight: mix(weight, other.weight),
             scale: mix(scale, other.scale),
             lower: mix(lower, other.lower),
             median: mix(median, other.median),
             upper: mix(upper, other.upper)
         )
+        if directCount == other.directCount {
+            result.direct = direct + (other.direct - direct) * t
+            result.directCount = directCount
+            result.directShare = mix(directShare, other.directShare)
+        } else {
+            result.direct = t < 0.5 ? direct : other.direct
+            result.directCount = t < 0.5 ? directCount : other.directCount
+            result.directShare = t < 0.5 ? directShare * (1 - t) : other.directShare * t
+        }
+        return result
     }
 }
 
@@ -115,6 +169,8 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
     private(set) var spread = 0.0
     private(set) var weightSamples = 0.0
     private(set) var errorScale = 0.0
+    /// `errorScale` with a memory that grows with the horizon (`200 + 20 h` scores).
+    private(set) var slowErrorScale = 0.0
     private(set) var errorSamples = 0.0
     private(set) var lower = -laplaceDecile
     private(set) var median = 0.0
@@ -123,6 +179,7 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
     private(set) var modelError = 0.0
     private(set) var persistenceError = 0.0
     private(set) var blendedError = 0.0
+    private(set) var direct = DirectCorrection()
 
     init(horizon: Int) {
         self.horizon = horizon
@@ -139,31 +196,71 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
         ring[((forecast.target % horizon) + horizon) % horizon] = forecast
     }
 
+    /// Sets the weight of the pending forecast for step `target`, if there is one.
+    mutating func weightPending(target: Int, weight: Int) {
+        let slot = ((target % horizon) + horizon) % horizon
+        guard ring[slot]?.target == target else { return }
+        ring[slot]?.weight = max(1, weight)
+    }
+
+    /// The gain of the quantile tracking, `0.05 / max(1, h/2)`, floored at 0.001: forecasts of
+    /// neighbouring origins share most of their target window, so at long horizons one score
+    /// carries little new information and a fast gain would chase the latest regime (a quiet
+    /// night or weekend shrinks the band just before the room fills again).
+    var quantileGain: Double {
+        max(0.001, Self.quantileGain / max(1, Double(horizon) / 2))
+    }
+
     func effectiveScale(priorScale: Double) -> Double {
         let prior = max(1e-12, priorScale * pow(Double(horizon), 0.75))
         let n = min(errorSamples, 1e6)
-        return (n * errorScale + 10 * prior) / (n + 10)
+        let learned = max(errorScale, slowErrorScale)
+        return (n * learned + 10 * prior) / (n + 10)
+    }
+
+    /// The least-squares weight of the model against persistence, clipped and shrunk.
+    var blendWeight: Double {
+        let raw = spread > 0 ? cross / spread : 0
+        return max(0, min(1, raw)) * weightSamples / (weightSamples + 20)
     }
 
     func calibration(priorScale: Double) -> HorizonCalibration {
-        let raw = spread > 0 ? cross / spread : 0
-        let weight = max(0, min(1, raw)) * weightSamples / (weightSamples + 20)
-        return HorizonCalibration(
-            weight: weight, scale: effectiveScale(priorScale: priorScale), lower: lower, median: median, upper: upper
+        var result = HorizonCalibration(
+            weight: blendWeight, scale: effectiveScale(priorScale: priorScale), lower: lower, median: median,
+            upper: upper
         )
+        if let coefficients = direct.coefficients, coefficients.count <= 8 {
+            for (j, value) in coefficients.enumerated() { result.direct[j] = value }
+            result.directCount = coefficients.count
+            result.directShare = direct.share
+        }
+        return result
     }
 
     mutating func score(targetIndex: Int, observed y: Double, priorScale: Double) {
         guard let entry = pending(for: targetIndex) else { return }
+        for _ in 0..<max(1, entry.weight) {
+            score(entry, targetIndex: targetIndex, observed: y, priorScale: priorScale)
+        }
+    }
+
+    private mutating func score(_ entry: PendingForecast, targetIndex: Int, observed y: Double, priorScale: Double) {
         let scale = effectiveScale(priorScale: priorScale)
         let e = y - entry.blended
         let z = e / scale
-        lower += Self.quantileGain * (0.1 - (z <= lower ? 1 : 0))
-        median += Self.quantileGain * (0.5 - (z <= median ? 1 : 0))
-        upper += Self.quantileGain * (0.9 - (z <= upper ? 1 : 0))
+        let gain = quantileGain
+        lower += gain * (0.1 - (z <= lower ? 1 : 0))
+        median += gain * (0.5 - (z <= median ? 1 : 0))
+        upper += gain * (0.9 - (z <= upper ? 1 : 0))
         if lower > median - 0.05 { lower = median - 0.05 }
         if upper < median + 0.05 { upper = median + 0.05 }
 
+        if !entry.regressors.isEmpty {
+            direct.learn(
+                horizon: horizon, regressors: entry.regressors, persistence: entry.persistence, blend: entry.weighted,
+                observed: y, unit: priorScale
+            )
+        }
         let d = entry.model - entry.persistence
         cross = Self.decay * cross + (y - entry.persistence) * d
         spread = Self.decay * spread + d * d
@@ -171,6 +268,8 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
 
         let alpha = max(1 / (errorSamples + 1), 1.0 / 200)
         errorScale += alpha * (abs(e) - errorScale)
+        let slowAlpha = max(1 / (errorSamples + 1), 1 / (200 + 20 * Double(horizon)))
+        slowErrorScale += slowAlpha * (abs(e) - slowErrorScale)
         modelError += alpha * (abs(y - entry.model) - modelError)
         persistenceError += alpha * (abs(y - entry.persistence) - persistenceError)
         blendedError += alpha * (abs(e) - blendedError)

@@ -17,7 +17,6 @@ struct InputProfile: Sendable, Codable, Hashable {
     private(set) var last: Double?
     private var bins: [Double]
     private var counts: [Double]
-
     init(key: SeriesKey) {
         self.key = key
         bins = Array(repeating: 0, count: 96)
@@ -35,6 +34,20 @@ struct InputProfile: Sendable, Codable, Hashable {
         counts[b] = min(counts[b] + 1, 1_000)
         let alpha = max(1 / counts[b], 0.1)
         bins[b] += alpha * (value - bins[b])
+    }
+
+    /// The typical value at `time`, the profile interpolated linearly between the centres of
+    /// the half-hour bins of the time's day class, and the fewer visits of those two bins
+    /// (capped at 1,000); nil when either bin is empty.
+    func typicalWithVisits(at time: Double, clock: LocalClock) -> (value: Double, visits: Double)? {
+        let base = clock.weekday(time) >= 5 ? 48 : 0
+        let position = clock.dayFraction(time) * 48 - 0.5
+        let lower = Int(position.rounded(.down))
+        let t = position - Double(lower)
+        let a = base + (lower + 48) % 48
+        let b = base + (lower + 49) % 48
+        guard counts[a] > 0, counts[b] > 0 else { return nil }
+        return (bins[a] + t * (bins[b] - bins[a]), min(counts[a], counts[b]))
     }
 
     /// The predicted value at `time`, `lead` seconds after the latest observation.

@@ -19,6 +19,9 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     private(set) var isScaled: Bool
     var rls: RecursiveLeastSquares
     var calibrator: HorizonCalibrator
+    /// The series' own time-of-day profile (workdays and weekends), a regressor of the
+    /// direct correction at long horizons.
+    private(set) var profile: InputProfile
 
     /// Filtered level at the latest processed step, nil when unknown.
     var level: Double?
@@ -28,6 +31,8 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     var lastKnown: Double?
     /// Change of the level into the latest processed step.
     var change = 0.0
+    /// The latest observed changes, newest first (0 where unknown): `Δy[t], Δy[t−1], Δy[t−2]`.
+    private(set) var recentChanges = [0.0, 0.0, 0.0]
     var stepsSinceObserved = 0
     /// Features at the latest processed step, to learn from when the next step is observed.
     var pendingFeatures: [Double]?
@@ -41,6 +46,7 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         self.terms = terms
         rls = RecursiveLeastSquares(dimension: terms.count, forgetting: forgetting)
         calibrator = HorizonCalibrator(horizon: horizon)
+        profile = InputProfile(key: key)
         switch key.quantity {
         case .temperature: (scale, reference, resolution) = (1, 21, 0.005)
         case .humidity: (scale, reference, resolution) = (5, 50, 0.02)
@@ -89,6 +95,11 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     /// Sets the state to an observed step value.
     mutating func observe(_ y: Double) {
         change = (levelObserved ? level.map { y - $0 } : nil) ?? 0
+        if levelObserved {
+            recentChanges = [change] + recentChanges.dropLast()
+        } else {
+            recentChanges = [0, 0, 0]
+        }
         level = y
         lastKnown = y
         levelObserved = true
@@ -108,11 +119,58 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         }
     }
 
+    /// Adds the observed step mean `y` of the step starting at `time` to the time-of-day profile.
+    mutating func observeProfile(_ y: Double, at time: Double, clock: LocalClock) {
+        profile.observe(y, at: time, clock: clock)
+    }
+
+    /// The regressors of the direct correction (`DirectCorrection`) for the step `target`
+    /// (its start) forecast from the step `origin`, physical units: the last three observed
+    /// changes and the profile's typical change from origin to target (0 until its bins have
+    /// `profileMinimumVisits` visits).
+    func directRegressors(origin: Double, target: Double, clock: LocalClock) -> [Double] {
+        var result = [Double](repeating: 0, count: Self.directRegressorCount)
+        fillDirectRegressors(&result, origin: origin, target: target, clock: clock)
+        return result
+    }
+
+    static let directRegressorCount = 4
+    /// Visits a profile bin needs (steps observed in that half-hour, both bins) before its
+    /// expected change is used: 12, two days at 5-minute steps. A profile of one day is that
+    /// day's weather and events (one sunny Saturday is no weekend pattern), and scaling a
+    /// young profile down does not help: the least-squares weight would scale it back up.
+    static let profileMinimumVisits = 12.0
+
+    /// `directRegressors` written into `buffer` (of `directRegressorCount` elements) without allocating.
+    func fillDirectRegressors(_ buffer: inout [Double], origin: Double, target: Double, clock: LocalClock) {
+        fillDirectRegressors(
+            &buffer, originTypical: profile.typicalWithVisits(at: origin, clock: clock), target: target, clock: clock)
+    }
+
+    /// The profile's typical value and visits at `time` (see `InputProfile.typicalWithVisits`).
+    func typical(at time: Double, clock: LocalClock) -> (value: Double, visits: Double)? {
+        profile.typicalWithVisits(at: time, clock: clock)
+    }
+
+    /// `fillDirectRegressors` with the origin's `typical(at:clock:)` computed once per forecast.
+    func fillDirectRegressors(
+        _ buffer: inout [Double], originTypical: (value: Double, visits: Double)?, target: Double, clock: LocalClock
+    ) {
+        for j in 0..<3 { buffer[j] = recentChanges[j] }
+        if let now = originTypical, let then = profile.typicalWithVisits(at: target, clock: clock) {
+            let visits = min(now.visits, then.visits)
+            buffer[3] = visits >= Self.profileMinimumVisits ? then.value - now.value : 0
+        } else {
+            buffer[3] = 0
+        }
+    }
+
     /// Forgets the dynamic state (after a long gap); learned parameters stay.
     mutating func resetState() {
         level = nil
         levelObserved = false
         change = 0
+        recentChanges = [0, 0, 0]
         pendingFeatures = nil
     }
 }

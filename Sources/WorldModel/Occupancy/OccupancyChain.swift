@@ -1,3 +1,5 @@
+import Foundation
+
 /// Presence of people in one zone as a time-of-week inhomogeneous two-state Markov chain.
 ///
 /// States: empty (0) and occupied (1). For each half-hour of the local week `k` (336 bins)
@@ -6,7 +8,7 @@
 /// strength hierarchically: a bin's estimate shrinks towards the day class's (workday or
 /// weekend; the bin and half its two neighbours), which shrinks towards the global rate:
 ///
-///     a_class = (n¹_class + 2 a_global) / (n_class + 2),   a_k = (n¹_k + 4 a_class) / (n_k + 4)
+///     a_class = (n¹_class + 2 a_global) / (n_class + 2),   a_k = (n¹_k + 24 a_class) / (n_k + 24)
 ///
 /// Observed presence fractions `x ∈ [0,1]` (a presence sensor's share of occupied time, or
 /// `count ≥ 0.5`) give soft transition counts: from `x[t]` to `x[t+1]`, `1 − x[t]` of a count
@@ -16,9 +18,14 @@
 ///     π[t+1] = π[t] b_k + (1 − π[t]) a_k
 ///
 /// For people counters the mean count while occupied is tracked per class and half-hour, and
-/// the expected count is `π × mean count`.
+/// the expected count is `π × count while occupied`, the latest count fading into the mean
+/// (`occupiedCount(at:lead:clock:)`).
 struct OccupancyChain: Sendable, Codable, Hashable {
     static let decay = 0.99
+    /// Pseudo-transitions of the day-class estimate in a week bin: 24, four weeks of a
+    /// half-hour's transitions at 5-minute steps, so a weekday's own schedule takes over only
+    /// after it has been seen for a few weeks (one odd Tuesday is no Tuesday schedule).
+    static let weekBinPrior = 24.0
 
     let zone: String
     let isCounter: Bool
@@ -113,8 +120,9 @@ struct OccupancyChain: Sendable, Codable, Hashable {
         let globalStay = (globalCounts[2] + 0.9) / (globalCounts[3] + 1)
         let classArrive = (pooledClass(0) + 2 * globalArrive) / (pooledClass(1) + 2)
         let classStay = (pooledClass(2) + 2 * globalStay) / (pooledClass(3) + 2)
-        let arrive = (weekCounts[week * 4 + 0] + 4 * classArrive) / (weekCounts[week * 4 + 1] + 4)
-        let stay = (weekCounts[week * 4 + 2] + 4 * classStay) / (weekCounts[week * 4 + 3] + 4)
+        let prior = Self.weekBinPrior
+        let arrive = (weekCounts[week * 4 + 0] + prior * classArrive) / (weekCounts[week * 4 + 1] + prior)
+        let stay = (weekCounts[week * 4 + 2] + prior * classStay) / (weekCounts[week * 4 + 3] + prior)
         return (arrive, stay)
     }
 
@@ -130,6 +138,20 @@ struct OccupancyChain: Sendable, Codable, Hashable {
         let overall = weight > 0 ? total / weight : 1
         let w = occupiedWeight[bin]
         return (w * occupiedCount[bin] + 2 * overall) / (w + 2)
+    }
+
+    /// Memory of the latest count while the zone stays occupied: the same group is likely
+    /// still there an hour later, the schedule's typical count takes over after a few hours.
+    static let countPersistenceSeconds = 7_200.0
+
+    /// Expected people count while occupied at `time`, `lead` seconds after the latest step:
+    /// `ω c_last + (1 − ω) c̄(time)`, `ω = exp(−lead / 2 h)`, where the latest step was occupied
+    /// with `c_last` people; the typical count `c̄` otherwise.
+    func occupiedCount(at time: Double, lead: Double, clock: LocalClock) -> Double {
+        let typical = meanOccupiedCount(at: time, clock: clock)
+        guard let lastCount, lastCount >= 0.5 else { return typical }
+        let omega = exp(-max(0, lead) / Self.countPersistenceSeconds)
+        return omega * lastCount + (1 - omega) * typical
     }
 
     /// Propagates the state one step without an observation (a short gap).
@@ -161,7 +183,7 @@ struct OccupancyChain: Sendable, Codable, Hashable {
             pi = max(0, min(1, pi * b + (1 - pi) * a))
             probabilities.append(pi)
             if isCounter {
-                counts.append(pi * meanOccupiedCount(at: from + stepSeconds, clock: clock))
+                counts.append(pi * occupiedCount(at: from + stepSeconds, lead: Double(h) * stepSeconds, clock: clock))
             }
         }
         return (probabilities, isCounter ? counts : nil)
