@@ -167,6 +167,25 @@ import WorldModel
         #expect(Set(document.keys).isSuperset(of: ["twin", "start", "step_seconds", "zones", "kpis", "targets"]))
     }
 
+    @Test func handWrittenJSONIsTheEncodersDocumentByteForByte() throws {
+        let answer = try Self.answer(
+            "{\"id\": \"a/\\\"b\\\"\", \"horizon\": \"2h\", \"overrides\": [{\"zone\": \"open-office\", "
+                + "\"quantity\": \"setpoint\", \"value\": 23}, {\"zone\": \"open-office\", \"quantity\": \"occupancy\", "
+                + "\"scale\": 2}], \"targets\": [{\"zone\": \"meeting-room\", \"quantity\": \"temperature\", "
+                + "\"value\": 21.5, \"by\": \"\(formatRFC3339(Self.start + 5_400))\"}]}")
+        #expect(
+            String(decoding: answer.json, as: UTF8.self)
+                == String(decoding: PayloadEncoding.encode(answer), as: UTF8.self))
+        var writer = JSONByteWriter(capacity: 64)
+        for value in [0, -0.0, 21, -21.5, 0.0001, -0.0001, 1_234.5678, 99_999.99994, 1e-9, .nan, -3.14159] {
+            writer.number(PayloadEncoding.rounded(value))
+            writer.raw(",")
+        }
+        #expect(
+            String(decoding: writer.bytes, as: UTF8.self)
+                == "0,0,21,-21.5,0.0001,-0.0001,1234.5678,99999.9999,0,0,-3.1416,")
+    }
+
     @Test func kpisCountCO2ExcessAndDiscomfort() throws {
         let crowded = try Self.answer(
             "{\"overrides\": [{\"zone\": \"open-office\", \"quantity\": \"occupancy\", \"value\": 80},"

@@ -78,12 +78,15 @@ import WorldModel
         print("  " + line("meeting-room temperature, setpoint 19 °C", meetingTemperature))
         print("  " + line("open-office CO2, 2× people", co2))
         print("  " + line("meeting-room CO2, 2× people", meetingCO2))
-        // Target 20 %; the bounds below are what the model reaches today (see the note):
-        // the learned model does not know that the valve follows the setpoint, and a presence
-        // sensor cannot say how many people a meeting brings.
-        #expect(temperature.relative <= 0.4)
-        #expect(co2.relative <= 0.3)
-        #expect(meetingTemperature.relative <= 0.8)
-        #expect(meetingCO2.relative <= 0.9)
+        // Target 20 %. The open office meets it: its valve follows the setpoint in the rollout
+        // (`ControlLoop`) and its people counter drives CO2. The meeting room does not, for a
+        // reason outside the effect model: whether a meeting takes place in the next four hours
+        // (its heat and CO2) is known to the simulator run twice but only as a probability to
+        // the model (a presence sensor, meetings at random), so the error of the effect is
+        // mostly the error of the occupancy forecast. Its bounds are what the model reaches.
+        #expect(temperature.relative <= 0.2)
+        #expect(co2.relative <= 0.2)
+        #expect(meetingTemperature.relative <= 0.6)
+        #expect(meetingCO2.relative <= 0.75)
     }
 }

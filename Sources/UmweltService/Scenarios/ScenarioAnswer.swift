@@ -37,6 +37,12 @@ public struct ScenarioAnswer: Sendable, Encodable {
     public var zones: [String: [String: Trajectories]]
     public var kpis: [String: ZoneKPIs]
     public var targets: [OptimumStart]
+    /// The point times of the answer, formatted once (`json` writes their bytes once too).
+    var timeLabels: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case twin, id, start, step_seconds, horizon_steps, zones, kpis, targets
+    }
 
     /// Answers `request` with `model` (its latest closed step is the origin).
     ///
@@ -54,6 +60,7 @@ public struct ScenarioAnswer: Sendable, Encodable {
         kpis = [:]
         // Every series shares the point times: format them once.
         let labels = (0..<window.count).map { formatRFC3339(window.start + Double($0) * window.stepSeconds) }
+        timeLabels = labels
         func points(_ slice: ArraySlice<ForecastPoint>) -> [Point] {
             slice.enumerated().map { Self.point($0.element, time: labels[min($0.offset, labels.count - 1)]) }
         }
@@ -84,9 +91,6 @@ public struct ScenarioAnswer: Sendable, Encodable {
             time: time, mean: PayloadEncoding.rounded(point.mean),
             p10: PayloadEncoding.rounded(point.p10), p90: PayloadEncoding.rounded(point.p90))
     }
-
-    /// The JSON document (sorted keys).
-    public var json: [UInt8] { PayloadEncoding.encode(self) }
 
     /// The JSON error document every door returns for a rejected request.
     public static func errorDocument(_ error: ScenarioError, id: String? = nil) -> [UInt8] {

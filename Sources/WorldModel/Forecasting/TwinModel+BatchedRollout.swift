@@ -19,6 +19,18 @@ struct RolloutColumn: Sendable, Hashable {
     static let baseline = RolloutColumn()
 }
 
+/// What drives every column of a rollout from one origin alike: the inputs' forecasts (flat,
+/// step-major, NaN unknown), the occupancy chains' forecasts and the local time of each step.
+/// Computed once and shared by the forecast and scenario rollouts of one answer.
+struct RolloutDrivers: Sendable {
+    var originIndex: Int
+    /// `inputs[(h − 1) × inputCount + j]`: input `j` at the step of horizon `h` (h = 1: the
+    /// origin step, the latest values).
+    var inputs: [Double]
+    var occupancy: [(probability: [Double], count: [Double]?)]
+    var dayFractions: [Double]
+}
+
 /// The paths of one column of a batched rollout.
 struct Rollout: Sendable {
     /// Per dynamic series: the model's level at horizons 1...H, nil when the level is unknown.
@@ -38,115 +50,264 @@ extension TwinModel {
     ///
     /// Future inputs `û` come from each input's profile blended with persistence
     /// (`InputProfile`), future occupancy `π̂` from the occupancy chains; each column then applies
-    /// its overrides to them. Per series and step the features of all B columns form one
-    /// row-major n_i×B matrix Φ and `Δ = θ_iᵀ Φ` is one BLAS gemm, so every column gets exactly
-    /// the same arithmetic: a column without overrides equals the baseline bit for bit.
-    /// Column 0 must be the baseline (overrides of dynamic series transform its values).
-    /// `coefficients[i]` replaces θ_i (the raw RLS estimates for forecasts, physically signed
-    /// ones for scenarios). Cost O(H × B × Σ features).
-    func rollout(originIndex k: Int, coefficients: [[Double]], columns: [RolloutColumn]) -> [Rollout] {
+    /// its overrides to them (`apply`), and closes its thermostat `loops` (`ControlLoop`). Per
+    /// series and step the features of all B columns form one row-major n_i×B matrix Φ and
+    /// `Δ = θ_iᵀ Φ` is one BLAS gemm (`BLAS.gemm`, which multiplies small products in place), so
+    /// every column gets exactly the same arithmetic: a column without overrides equals the
+    /// baseline bit for bit. Column 0 must be the baseline (overrides of dynamic series transform
+    /// its values). `coefficients[i]` replaces θ_i (the raw RLS estimates for forecasts,
+    /// physically signed ones for scenarios).
+    ///
+    /// The state of all columns is flat (`[Double]`, NaN for unknown) and the features are a
+    /// compiled `FeatureProgram`, so a step allocates nothing. Cost O(H × B × Σ features).
+    func rollout(
+        originIndex k: Int, coefficients: [[Double]], columns: [RolloutColumn], loops: [ControlLoop] = [],
+        drivers: RolloutDrivers? = nil
+    ) -> [Rollout] {
         precondition(!columns.isEmpty && columns[0].changes.isEmpty, "column 0 is the baseline")
         let horizon = configuration.horizonSteps
         let width = columns.count
         let origin = Double(k) * stepSeconds
-        let occupancy = chains.map { chain in
-            chain.forecast(origin: origin, stepSeconds: stepSeconds, horizon: horizon, clock: clock)
-        }
-        var snapshots = Array(repeating: currentSnapshot(index: k), count: width)
-        var changes = Array(repeating: dynamics.map(\.change), count: width)
+        let drivers = drivers.flatMap { $0.originIndex == k ? $0 : nil } ?? rolloutDrivers(originIndex: k)
+        let occupancy = drivers.occupancy
+        let program = FeatureProgram(terms: dynamics.map(\.terms))
+        let seriesCount = dynamics.count
+        let inputCount = inputs.count
+        let chainCount = chains.count
+        let current = currentSnapshot(index: k)
         let known = dynamics.map { $0.level != nil }
-        var paths: [[[Double]]] = Array(repeating: dynamics.map { _ in [] }, count: width)
-        var inputPaths: [[[Double?]]] = Array(repeating: inputs.map { _ in [] }, count: width)
+        let references = dynamics.map(\.reference)
+        let scales = dynamics.map(\.scale)
+        let ranges = dynamics.map { $0.key.quantity.possibleRange }
+        let inputRanges = inputs.map { $0.key.quantity.possibleRange }
+        // Flat state, column-major blocks: column b's values start at b × count.
+        var levels = [Double](repeating: .nan, count: width * seriesCount)
+        var inputValues = [Double](repeating: .nan, count: width * inputCount)
+        var occupancyValues = [Double](repeating: .nan, count: width * max(chainCount, 1))
+        var changes = [Double](repeating: 0, count: width * seriesCount)
         for b in 0..<width {
-            for i in dynamics.indices where known[i] { paths[b][i].reserveCapacity(horizon) }
+            for i in 0..<seriesCount {
+                levels[b * seriesCount + i] = current.levels[i] ?? .nan
+                changes[b * seriesCount + i] = dynamics[i].change
+            }
+            for j in 0..<inputCount { inputValues[b * inputCount + j] = current.inputs[j] ?? .nan }
+            for c in 0..<chainCount { occupancyValues[b * chainCount + c] = current.occupancy[c] ?? .nan }
         }
-        var features = dynamics.map { [Double](repeating: 0, count: $0.terms.count * width) }
+        var next = levels
+        // Paths and input paths, [b][i][h] flattened as ((b × count + i) × H + h).
+        var paths = [Double](repeating: .nan, count: width * seriesCount * horizon)
+        var inputPaths = [Double](repeating: .nan, count: width * inputCount * horizon)
+        var features = program.start.indices.dropLast().map { i in
+            [Double](repeating: 0, count: (program.start[i + 1] - program.start[i]) * width)
+        }
         var delta = [Double](repeating: 0, count: width)
-        var next = snapshots.map(\.levels)
+        var trigonometry = [Double](repeating: 0, count: max(2 * program.harmonics, 1))
+        program.trigonometry(dayFraction: current.dayFraction, into: &trigonometry)
+        var loopOfSeries = [ControlLoop?](repeating: nil, count: seriesCount)
+        for loop in loops { loopOfSeries[loop.series] = loop }
+        // A column that sets a loop's level itself keeps it (the valve is forced, not controlled).
+        let forcedInputs = columns.map { column in
+            Set(
+                column.changes.compactMap { change -> Int? in
+                    if case .input(let j) = change.target { return j }
+                    return nil
+                })
+        }
         for h in 1...horizon {
             let time = origin + Double(h - 1) * stepSeconds
             if h > 1 {
-                let lead = Double(h - 1) * stepSeconds
-                let forecastInputs = inputs.map { $0.forecast(at: time, lead: lead, clock: clock) }
-                let forecastOccupancy = occupancy.map { $0.count?[h - 2] ?? $0.probability[h - 2] }
-                let dayFraction = clock.dayFraction(time)
-                for b in 0..<width {
-                    snapshots[b].inputs = forecastInputs
-                    snapshots[b].occupancy = forecastOccupancy
-                    snapshots[b].dayFraction = dayFraction
+                for j in 0..<inputCount {
+                    let value = drivers.inputs[(h - 1) * inputCount + j]
+                    for b in 0..<width { inputValues[b * inputCount + j] = value }
                 }
+                for c in 0..<chainCount {
+                    let value = occupancy[c].count?[h - 2] ?? occupancy[c].probability[h - 2]
+                    for b in 0..<width { occupancyValues[b * chainCount + c] = value }
+                }
+                program.trigonometry(dayFraction: drivers.dayFractions[h - 1], into: &trigonometry)
             }
-            for b in 1..<max(1, width) {
-                apply(columns[b], to: &snapshots[b], baseline: snapshots[0], at: time)
+            for b in 1..<max(1, width) where !columns[b].changes.isEmpty {
+                apply(
+                    columns[b], column: b, inputs: &inputValues, occupancy: &occupancyValues, levels: &levels,
+                    at: time, ranges: inputRanges)
             }
             for b in 0..<width {
-                for j in inputs.indices { inputPaths[b][j].append(snapshots[b].inputs[j]) }
+                for j in 0..<inputCount {
+                    inputPaths[(b * inputCount + j) * horizon + h - 1] = inputValues[b * inputCount + j]
+                }
             }
-            for i in dynamics.indices where known[i] {
-                // Hoisted reads: one copy of each snapshot per series and step, not per feature.
-                let terms = dynamics[i].terms
-                let reference = dynamics[i].reference
-                let scale = dynamics[i].scale
-                let n = terms.count
-                for b in 0..<width {
-                    let snapshot = snapshots[b]
-                    let y = snapshot.levels[i] ?? 0
-                    let change = changes[b][i]
-                    for f in 0..<n {
-                        features[i][f * width + b] = terms[f].value(
-                            y: y, reference: reference, scale: scale, change: change, snapshot: snapshot)
+            levels.withUnsafeBufferPointer { levels in
+                inputValues.withUnsafeBufferPointer { inputValues in
+                    occupancyValues.withUnsafeBufferPointer { occupancyValues in
+                        trigonometry.withUnsafeBufferPointer { trigonometry in
+                            for i in 0..<seriesCount where known[i] {
+                                let first = program.start[i]
+                                let n = program.start[i + 1] - first
+                                let reference = references[i]
+                                let scale = scales[i]
+                                features[i].withUnsafeMutableBufferPointer { features in
+                                    for b in 0..<width {
+                                        let y = levels[b * seriesCount + i]
+                                        let change = changes[b * seriesCount + i]
+                                        let levelBase = levels.baseAddress! + b * seriesCount
+                                        let inputBase = inputValues.baseAddress! + b * inputCount
+                                        let occupancyBase = occupancyValues.baseAddress! + b * max(chainCount, 1)
+                                        for f in 0..<n {
+                                            features[f * width + b] = program.value(
+                                                first + f, y: y, reference: reference, scale: scale, change: change,
+                                                levels: levelBase, inputs: inputBase, occupancy: occupancyBase,
+                                                trigonometry: trigonometry.baseAddress!)
+                                        }
+                                    }
+                                }
+                                BLAS.gemm(m: 1, n: width, k: n, a: coefficients[i], b: features[i], c: &delta)
+                                if let loop = loopOfSeries[i] {
+                                    for b in 0..<width where !forcedInputs[b].contains(loop.level) {
+                                        closeLoop(
+                                            loop, column: b, delta: &delta[b], theta: coefficients[i],
+                                            y: levels[b * seriesCount + i], scale: scale, levels: levels,
+                                            inputs: inputValues, inputPaths: &inputPaths, horizon: horizon, h: h)
+                                    }
+                                }
+                                let range = ranges[i]
+                                let limit = 2 * scale
+                                for b in 0..<width {
+                                    let y = levels[b * seriesCount + i]
+                                    let change = max(-limit, min(limit, delta[b] * scale))
+                                    let value = max(range.lowerBound, min(range.upperBound, y + change))
+                                    next[b * seriesCount + i] = value
+                                    changes[b * seriesCount + i] = value - y
+                                    paths[(b * seriesCount + i) * horizon + h - 1] = value
+                                }
+                            }
+                        }
                     }
                 }
-                BLAS.gemm(m: 1, n: width, k: n, a: coefficients[i], b: features[i], c: &delta)
-                let range = dynamics[i].key.quantity.possibleRange
-                let limit = 2 * scale
-                for b in 0..<width {
-                    let y = snapshots[b].levels[i] ?? 0
-                    let change = max(-limit, min(limit, delta[b] * scale))
-                    let value = max(range.lowerBound, min(range.upperBound, y + change))
-                    next[b][i] = value
-                    changes[b][i] = value - y
-                    paths[b][i].append(value)
-                }
             }
-            for b in 0..<width { snapshots[b].levels = next[b] }
+            swap(&levels, &next)
+            // Unknown series hold their latest value (an override of one lasts for its step only).
+            for b in 0..<width {
+                for i in 0..<seriesCount where !known[i] { levels[b * seriesCount + i] = current.levels[i] ?? .nan }
+            }
         }
         return (0..<width).map { b in
-            var columnPaths = paths[b]
+            var columnPaths: [[Double]?] = (0..<seriesCount).map { i in
+                guard known[i] else { return nil }
+                let base = (b * seriesCount + i) * horizon
+                return Array(paths[base..<(base + horizon)])
+            }
             for change in columns[b].changes {
                 guard case .series(let i) = change.target, known[i] else { continue }
                 for h in 1...horizon {
                     let time = origin + Double(h) * stepSeconds
                     guard change.override.isActive(at: time) else { continue }
-                    let base = paths[0][i][h - 1]
-                    columnPaths[i][h - 1] = clampLevel(i, change.override.action.apply(to: base, at: time) ?? base)
+                    let base = paths[i * horizon + h - 1]
+                    columnPaths[i]?[h - 1] = clampLevel(i, change.override.action.apply(to: base, at: time) ?? base)
                 }
             }
             return Rollout(
-                paths: columnPaths.enumerated().map { known[$0.offset] ? $0.element : nil },
+                paths: columnPaths,
                 occupancy: occupancy,
-                inputs: inputPaths[b]
+                inputs: (0..<inputCount).map { j in
+                    let base = (b * inputCount + j) * horizon
+                    return Self.optionals(inputPaths[base..<(base + horizon)])
+                }
             )
         }
     }
 
-    /// Applies a column's overrides active at `time` to the snapshot of that step.
-    private func apply(
-        _ column: RolloutColumn, to snapshot: inout InputSnapshot, baseline: InputSnapshot, at time: Double
+    /// The drivers of a rollout from step `originIndex` (`RolloutDrivers`).
+    func rolloutDrivers(originIndex k: Int) -> RolloutDrivers {
+        let horizon = configuration.horizonSteps
+        let origin = Double(k) * stepSeconds
+        var values = [Double](repeating: .nan, count: horizon * inputs.count)
+        var dayFractions = [Double](repeating: 0, count: horizon)
+        dayFractions[0] = clock.dayFraction(origin)
+        for j in inputs.indices { values[j] = inputs[j].last ?? .nan }
+        for h in 2..<max(2, horizon + 1) {
+            let time = origin + Double(h - 1) * stepSeconds
+            let lead = Double(h - 1) * stepSeconds
+            dayFractions[h - 1] = clock.dayFraction(time)
+            for j in inputs.indices {
+                values[(h - 1) * inputs.count + j] = inputs[j].forecast(at: time, lead: lead, clock: clock) ?? .nan
+            }
+        }
+        return RolloutDrivers(
+            originIndex: k, inputs: values,
+            occupancy: chains.map { chain in
+                chain.forecast(origin: origin, stepSeconds: stepSeconds, horizon: horizon, clock: clock)
+            },
+            dayFractions: dayFractions)
+    }
+
+    private static func optionals(_ values: ArraySlice<Double>) -> [Double?] {
+        values.map { $0.isNaN ? nil : $0 }
+    }
+
+    /// The thermostat's command for column `b` at this step (see `ControlLoop`): moves `delta`
+    /// by the level's effect and records the level in the column's input path.
+    private func closeLoop(
+        _ loop: ControlLoop, column b: Int, delta: inout Double, theta: [Double], y: Double, scale: Double,
+        levels: UnsafeBufferPointer<Double>, inputs: UnsafeBufferPointer<Double>, inputPaths: inout [Double],
+        horizon: Int, h: Int
     ) {
-        for change in column.changes where change.override.isActive(at: time) {
+        let inputCount = self.inputs.count
+        let setpoint = inputs[b * inputCount + loop.setpoint]
+        guard !setpoint.isNaN else { return }
+        let gain = loop.gain(
+            terms: dynamics[loop.series].terms, theta: theta, y: y, scale: scale,
+            inputs: UnsafeBufferPointer(rebasing: inputs[(b * inputCount)..<((b + 1) * inputCount)]),
+            levels: UnsafeBufferPointer(
+                rebasing: levels[(b * dynamics.count)..<((b + 1) * dynamics.count)]))
+        let current = inputs[b * inputCount + loop.level]
+        let level = current.isNaN ? 0 : current
+        let command: Double
+        if gain > 1e-9 {
+            command = max(0, min(1, level + ((setpoint - y) / scale - delta) / gain))
+        } else if y > setpoint {
+            // Above the setpoint a heating valve closes, whatever the learned gain says there.
+            command = 0
+        } else {
+            return
+        }
+        delta += (command - level) * gain
+        inputPaths[(b * inputCount + loop.level) * horizon + h - 1] = command
+    }
+
+    /// Applies column `b`'s overrides to its state for the step starting at `start`, each by
+    /// its coverage of the interval the step's inputs act over
+    /// (`ScenarioOverride.coverage(ofStepStarting:stepSeconds:)`).
+    private func apply(
+        _ column: RolloutColumn, column b: Int, inputs: inout [Double], occupancy: inout [Double],
+        levels: inout [Double], at start: Double, ranges: [ClosedRange<Double>]
+    ) {
+        let inputCount = self.inputs.count
+        let chainCount = max(chains.count, 1)
+        let seriesCount = dynamics.count
+        for change in column.changes {
+            let (weight, time) = change.override.coverage(ofStepStarting: start, stepSeconds: stepSeconds)
+            guard weight > 0 else { continue }
             let action = change.override.action
+            func blend(_ base: Double?) -> Double? {
+                guard let changed = action.apply(to: base, at: time) else { return base }
+                guard let base, weight < 1 else { return changed }
+                return base + weight * (changed - base)
+            }
             switch change.target {
             case .input(let j):
-                let range = inputs[j].key.quantity.possibleRange
-                snapshot.inputs[j] = action.apply(to: snapshot.inputs[j], at: time).map {
-                    max(range.lowerBound, min(range.upperBound, $0))
+                let index = b * inputCount + j
+                let base = inputs[index]
+                if let value = blend(base.isNaN ? nil : base) {
+                    inputs[index] = max(ranges[j].lowerBound, min(ranges[j].upperBound, value))
                 }
             case .occupancy(let c):
-                snapshot.occupancy[c] = action.apply(to: snapshot.occupancy[c] ?? 0, at: time).map { max(0, $0) }
+                let index = b * chainCount + c
+                let base = occupancy[index]
+                if let value = blend(base.isNaN ? 0 : base) { occupancy[index] = max(0, value) }
             case .series(let i):
-                guard let base = baseline.levels[i] else { continue }
-                snapshot.levels[i] = clampLevel(i, action.apply(to: base, at: time) ?? base)
+                let base = levels[i]
+                guard !base.isNaN else { continue }
+                levels[b * seriesCount + i] = clampLevel(i, blend(base) ?? base)
             }
         }
     }

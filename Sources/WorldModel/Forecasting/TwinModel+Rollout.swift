@@ -4,14 +4,15 @@ extension TwinModel {
     /// The baseline rollout from step `originIndex` with the learned coefficients: column 0 of
     /// the batched `rollout(originIndex:coefficients:columns:)`, the one code path that
     /// forecasts and scenarios share.
-    func rollout(originIndex k: Int) -> Rollout {
-        rollout(originIndex: k, coefficients: dynamics.map(\.rls.theta), columns: [.baseline])[0]
+    func rollout(originIndex k: Int, drivers: RolloutDrivers? = nil) -> Rollout {
+        rollout(originIndex: k, coefficients: dynamics.map(\.rls.theta), columns: [.baseline], drivers: drivers)[0]
     }
 
     /// Calibrated forecasts of every series from step `originIndex`; with `record`, stores them
-    /// in the calibrators to be scored when their targets arrive.
-    mutating func issueForecasts(originIndex k: Int, record: Bool) -> [SeriesForecast] {
-        let rollout = rollout(originIndex: k)
+    /// in the calibrators to be scored when their targets arrive. `drivers` (from
+    /// `rolloutDrivers(originIndex:)`) saves recomputing them when the caller has them.
+    mutating func issueForecasts(originIndex k: Int, record: Bool, drivers: RolloutDrivers? = nil) -> [SeriesForecast] {
+        let rollout = rollout(originIndex: k, drivers: drivers)
         var forecasts: [SeriesForecast] = []
         for i in dynamics.indices {
             guard let path = rollout.paths[i], let forecast = calibratedForecast(i, path: path, originIndex: k)
@@ -19,7 +20,10 @@ extension TwinModel {
             if record {
                 dynamics[i].calibrator.record(
                     originIndex: k, model: path, persistence: forecast.persistence,
-                    blended: forecast.series.points.map(\.mean)
+                    blended: forecast.series.points.map(\.mean),
+                    regressors: { [series = dynamics[i], clock, step = stepSeconds] h in
+                        series.directRegressors(origin: Double(k) * step, target: Double(k + h) * step, clock: clock)
+                    }
                 )
             }
             forecasts.append(forecast.series)
@@ -41,9 +45,14 @@ extension TwinModel {
 
     /// The current forecast for every zone and forecastable quantity, from the latest closed step.
     public func forecasts() -> [SeriesForecast] {
+        forecasts(drivers: nil)
+    }
+
+    /// `forecasts()` with the drivers of the latest step already computed.
+    func forecasts(drivers: RolloutDrivers?) -> [SeriesForecast] {
         guard let k = lastStepIndex else { return [] }
         var copy = self
-        return copy.issueForecasts(originIndex: k, record: false)
+        return copy.issueForecasts(originIndex: k, record: false, drivers: drivers)
     }
 
     /// Blends the model path with persistence per horizon and adds calibrated quantiles:
@@ -51,7 +60,9 @@ extension TwinModel {
     ///     f_h = p + w_h g (m_h − p),   q_τ,h = f_h + z_τ,h s_h (1 + 2 (1 − g))
     ///
     /// with `p` the current level, `g` the zone's warm-up progress in [0, 1], `w_h`, `s_h`,
-    /// `z_τ,h` from the `HorizonCalibrator`.
+    /// `z_τ,h` from the `HorizonCalibrator`; where the calibrator's `DirectCorrection` has
+    /// earned a share β_h, `w_h (m_h − p)` becomes `(1 − β_h) w_h (m_h − p) + β_h θ_hᵀ(m_h − p, r_h)`
+    /// (`r_h`: the series' direct regressors, `SeriesDynamics.directRegressors`).
     private func calibratedForecast(_ i: Int, path: [Double], originIndex k: Int)
         -> (series: SeriesForecast, persistence: Double)?
     {
@@ -61,13 +72,20 @@ extension TwinModel {
         let progress = warmupProgress(zoneIndex: zoneIndex)
         let inflation = 1 + 2 * (1 - progress)
         let calibration = series.calibrator.profile(horizon: path.count, priorScale: series.priorScale)
+        var regressors = [Double](repeating: 0, count: SeriesDynamics.directRegressorCount)
+        let originTypical = series.typical(at: Double(k) * stepSeconds, clock: clock)
         let range = series.key.quantity.possibleRange
         func clamp(_ x: Double) -> Double { max(range.lowerBound, min(range.upperBound, x)) }
         var points: [ForecastPoint] = []
         points.reserveCapacity(path.count)
         for h in 1...path.count {
             let c = calibration[h - 1]
-            let mean = clamp(persistence + c.weight * progress * (path[h - 1] - persistence))
+            if c.directShare > 0 {
+                series.fillDirectRegressors(
+                    &regressors, originTypical: originTypical, target: Double(k + h) * stepSeconds, clock: clock)
+            }
+            let change = c.change(model: path[h - 1], persistence: persistence, regressors: regressors)
+            let mean = clamp(persistence + progress * change)
             let scale = c.scale * inflation
             let p10 = clamp(mean + c.lower * scale)
             let p90 = clamp(mean + c.upper * scale)

@@ -64,6 +64,21 @@ public struct ScenarioOverride: Sendable, Hashable {
     public func isActive(at time: Double) -> Bool {
         time >= (from ?? -.infinity) && time < (until ?? .infinity)
     }
+
+    /// How much of the override acts on the inputs of the step starting at `start`, and the
+    /// time at which to evaluate it.
+    ///
+    /// The inputs of a step drive the change from its mean to the next step's mean, which
+    /// integrates the inputs over the step-long interval centred on the boundary between the
+    /// two, `[start + s/2, start + 3s/2)`. The weight is the fraction of that interval inside
+    /// the window (0, 1, or a fraction at the window's edges), so a change at the start of a
+    /// step already moves that step's mean by about half, as it does in the building.
+    func coverage(ofStepStarting start: Double, stepSeconds: Double) -> (weight: Double, time: Double) {
+        let lower = max(start + stepSeconds / 2, from ?? -.infinity)
+        let upper = min(start + 1.5 * stepSeconds, until ?? .infinity)
+        guard upper > lower else { return (0, start) }
+        return ((upper - lower) / stepSeconds, (lower + upper) / 2)
+    }
 }
 
 /// A scenario the model cannot answer, naming the request field at fault.

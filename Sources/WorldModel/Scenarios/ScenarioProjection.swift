@@ -38,6 +38,21 @@ public struct ScenarioProjection: Sendable, Hashable {
     /// Per bound input series: the value used at each point's step (nil when unknown),
     /// baseline and scenario.
     public var inputs: [SeriesKey: (baseline: [Double?], scenario: [Double?])]
+    /// Position of each series in `series` at construction (checked on use).
+    private var positions: [SeriesKey: Int]
+
+    public init(
+        issuedAt: Double, stepSeconds: Int, series: [ScenarioSeries],
+        inputs: [SeriesKey: (baseline: [Double?], scenario: [Double?])]
+    ) {
+        self.issuedAt = issuedAt
+        self.stepSeconds = stepSeconds
+        self.series = series
+        self.inputs = inputs
+        positions = Dictionary(
+            series.enumerated().map { (SeriesKey(zone: $0.element.zone, quantity: $0.element.quantity), $0.offset) },
+            uniquingKeysWith: { first, _ in first })
+    }
 
     public static func == (lhs: ScenarioProjection, rhs: ScenarioProjection) -> Bool {
         lhs.issuedAt == rhs.issuedAt && lhs.stepSeconds == rhs.stepSeconds && lhs.series == rhs.series
@@ -54,6 +69,12 @@ public struct ScenarioProjection: Sendable, Hashable {
 
     /// The series of `zone` and `quantity`, if forecast.
     public func series(zone: String, quantity: Quantity) -> ScenarioSeries? {
-        series.first { $0.zone == zone && $0.quantity == quantity }
+        if let n = positions[SeriesKey(zone: zone, quantity: quantity)], n < series.count,
+            series[n].zone == zone, series[n].quantity == quantity
+        {
+            return series[n]
+        }
+        guard positions.count != series.count else { return nil }
+        return series.first { $0.zone == zone && $0.quantity == quantity }
     }
 }

@@ -22,8 +22,19 @@ extension TwinModel {
         }
         var columns = [RolloutColumn.baseline]
         for overrides in scenarios { columns.append(try resolve(overrides, originIndex: k)) }
-        let rollouts = rollout(originIndex: k, coefficients: physicalCoefficients(), columns: columns)
-        let baseline = forecasts()
+        let loops = controlLoops()
+        var coefficients = physicalCoefficients()
+        for loop in loops {
+            // With the loop closed the setpoint acts through the valve only: its direct pull,
+            // a proxy of the controller learned from confounded data, would count it twice.
+            for (f, term) in dynamics[loop.series].terms.enumerated() {
+                if case .inputDifference(let u) = term, u == loop.setpoint { coefficients[loop.series][f] = 0 }
+            }
+        }
+        let drivers = rolloutDrivers(originIndex: k)
+        let rollouts = rollout(
+            originIndex: k, coefficients: coefficients, columns: columns, loops: loops, drivers: drivers)
+        let baseline = forecasts(drivers: drivers)
         return (1..<columns.count).map { b in
             projection(baseline: baseline, base: rollouts[0], changed: rollouts[b], column: columns[b], originIndex: k)
         }
