@@ -1,5 +1,7 @@
 import Foundation
+import Glibc
 import Logging
+import Synchronization
 import UmweltMQTT
 import UmweltService
 
@@ -9,7 +11,7 @@ import UmweltService
 /// publisher (an in-process `MQTTClient`, QoS 1, as fast as it can) on the same broker.
 struct IngestBenchmark {
     var zones = 10
-    var steps = ProcessInfo.processInfo.environment["UMWELT_BENCH_QUICK"] == nil ? 4_000 : 200
+    var steps = ProcessInfo.processInfo.environment["UMWELT_BENCH_QUICK"] == nil ? 1_000 : 200
 
     struct Result {
         var messages: Int
@@ -31,22 +33,34 @@ struct IngestBenchmark {
         }
         let broker = try BenchBroker()
         defer { broker.stop() }
+        // Whatever hangs (the daemon's shutdown once did, not reproduced since), the run ends.
+        let watchdog = Watchdog(seconds: Double(steps) * 0.1 + 120) {
+            progress("ingest benchmark: not finished in time; stopping the broker and exiting")
+            broker.stop()
+        }
+        defer { watchdog.finish() }
         var logger = Logger(label: "umwelt-bench")
-        logger.logLevel = .error
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["UMWELT_BENCH_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .error
 
         // Ceiling: mosquitto_sub exits after receiving every message.
         let subscriber = Process()
         subscriber.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
         subscriber.arguments = ["-p", "\(broker.port)", "-t", "b/#", "-q", "1", "-C", "\(messages.count)"]
-        subscriber.standardOutput = FileHandle.nullDevice
+        let lines = LineCounter()
+        subscriber.standardOutput = lines.pipe
         try subscriber.run()
+        lines.start()
         try await Task.sleep(for: .milliseconds(500))
         let ceilingCPU = BenchClock.processCPUSeconds()
-        let ceilingSeconds = try await publish(messages, port: broker.port, logger: logger) {
-            !subscriber.isRunning
+        let expected = messages.count
+        let ceilingSeconds = try await publish(
+            messages, port: broker.port, logger: logger, received: lines.count
+        ) {
+            !subscriber.isRunning || lines.count() >= expected
         }
         let publisherCPU = BenchClock.processCPUSeconds() - ceilingCPU
-        if subscriber.isRunning { subscriber.terminate() }
+        await Self.stop(subscriber)
         progress("ceiling: \(messages.count) messages in \(ceilingSeconds) s")
 
         // The daemon, in this process.
@@ -72,18 +86,32 @@ struct IngestBenchmark {
             logger: logger,
             environment: [:]
         )
-        let group = Task { try await application.run() }
+        let stopped = Flag()
+        let group = Task {
+            defer { stopped.set() }
+            try await application.run()
+        }
         try await Task.sleep(for: .milliseconds(1500))
         let daemonCPU = BenchClock.processCPUSeconds()
         let total = messages.count
-        let daemonSeconds = try await publish(messages, port: broker.port, logger: logger) {
+        let daemonSeconds = try await publish(
+            messages, port: broker.port, logger: logger,
+            received: { application.statistics.snapshot.messagesReceived }
+        ) {
             let snapshot = application.statistics.snapshot
             return snapshot.readingsAccepted + snapshot.readingsLate + snapshot.rejectedTotal >= total
         }
         let cpu = BenchClock.processCPUSeconds() - daemonCPU - publisherCPU
         progress("daemon: \(messages.count) messages in \(daemonSeconds) s; \(application.statistics.snapshot)")
+        // Bounded: graceful shutdown first, then cancellation; never wait forever.
         await application.shutdown()
-        try await group.value
+        if await !Self.wait(upTo: .seconds(15), until: stopped.isSet) {
+            progress("daemon: no graceful stop within 15 s; cancelling its service group")
+            group.cancel()
+            if await !Self.wait(upTo: .seconds(5), until: stopped.isSet) {
+                progress("daemon: still running 5 s after cancellation; leaving it to process exit")
+            }
+        }
         return Result(
             messages: messages.count,
             ceilingPerSecond: Double(messages.count) / ceilingSeconds,
@@ -92,11 +120,37 @@ struct IngestBenchmark {
         )
     }
 
+    /// Polls `condition` every 10 ms until it holds or `timeout` passes; whether it held.
+    static func wait(upTo timeout: Duration, until condition: @Sendable () -> Bool) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while !condition() {
+            if clock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    /// Stops a child process: SIGTERM, then SIGKILL after 1 s (see `BenchBroker.stop`); reaps it.
+    static func stop(_ process: Process) async {
+        guard process.isRunning else { return }
+        process.terminate()
+        if await !wait(upTo: .seconds(1), until: { !process.isRunning }) {
+            kill(process.processIdentifier, SIGKILL)
+            _ = await wait(upTo: .seconds(5), until: { !process.isRunning })
+        }
+    }
+
     /// Publishes every message, then waits for `done`; wall seconds from first publish to done.
+    ///
+    /// Flow control: at most `window` messages ahead of what the receiver has counted
+    /// (`received`), so that the publisher and the broker's queues are not what is measured.
     private func publish(
         _ messages: [Message],
         port: Int,
         logger: Logger,
+        window: Int = 2_000,
+        received: @escaping @Sendable () -> Int,
         done: @escaping @Sendable () -> Bool
     ) async throws -> Double {
         var configuration = MQTTConfiguration(clientID: "bench-pub-\(UUID().uuidString.prefix(6))", port: port)
@@ -105,7 +159,13 @@ struct IngestBenchmark {
         try await client.connect(timeout: .seconds(10))
         let clock = ContinuousClock()
         let began = clock.now
-        for message in messages { try client.publish(message) }
+        for (index, message) in messages.enumerated() {
+            while index - received() > window {
+                try await Task.sleep(for: .microseconds(200))
+                if clock.now - began > .seconds(120) { break }
+            }
+            try client.publish(message)
+        }
         while !done() {
             try await Task.sleep(for: .milliseconds(2))
             if clock.now - began > .seconds(60) {
@@ -116,6 +176,14 @@ struct IngestBenchmark {
         let elapsed = BenchClock.seconds(clock.now - began)
         await client.disconnect()
         return elapsed
+    }
+
+    /// The report's table row for `result`.
+    static func line(_ result: Result) -> String {
+        "| ingest, 10 zones, \(result.messages) msgs QoS 1 (libmosquitto → router → model → SQLite) | "
+            + "\(PerformanceReport.format(result.daemonPerSecond, 0)) readings/s | mosquitto_sub, same publisher: "
+            + "\(PerformanceReport.format(result.ceilingPerSecond, 0)) msgs/s (target ratio ≥ 0.8) | "
+            + "\(PerformanceReport.format(result.daemonPerSecond / result.ceilingPerSecond, 2)) |"
     }
 
     static func yaml(_ building: BenchBuilding) -> String {
@@ -142,8 +210,59 @@ struct IngestBenchmark {
     }
 }
 
+/// A flag set once from any thread (the daemon task's end).
+final class Flag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    @Sendable func isSet() -> Bool { value.withLock { $0 } }
+}
+
+/// Counts the lines a child process writes to `pipe` (mosquitto_sub: one line per message),
+/// on a thread of its own.
+final class LineCounter: Sendable {
+    let pipe = Pipe()
+    private let lines = Mutex(0)
+
+    @Sendable func count() -> Int { lines.withLock { $0 } }
+
+    func start() {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                let newlines = data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                lines.withLock { $0 += newlines }
+            }
+        }
+    }
+}
+
+/// Ends the process when a run has not finished within `seconds`, on a thread of its own (a
+/// blocked cooperative pool cannot stop it): calls `onExpiry`, then exits with status 2.
+final class Watchdog: Sendable {
+    private let finished = Mutex(false)
+
+    init(seconds: Double, onExpiry: @escaping @Sendable () -> Void) {
+        Thread.detachNewThread { [self] in
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if finished.withLock({ $0 }) { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            if finished.withLock({ $0 }) { return }
+            onExpiry()
+            exit(2)
+        }
+    }
+
+    func finish() { finished.withLock { $0 = true } }
+}
+
 /// A private mosquitto on a free loopback port, in a temporary directory.
-final class BenchBroker {
+final class BenchBroker: Sendable {
     let port: Int
     private let process = Process()
     private let directory: URL
@@ -152,7 +271,7 @@ final class BenchBroker {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "umwelt-bench-broker-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = Int.random(in: 20_000...60_000)
+        port = try Self.freePort()
         var config = [
             "listener \(port) 127.0.0.1", "allow_anonymous true", "max_queued_messages 10000000",
             "max_inflight_messages 0", "persistence false",
@@ -165,13 +284,58 @@ final class BenchBroker {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        usleep(300_000)
+        // Ready when it accepts a TCP connection (at most 5 s).
+        for _ in 0..<100 where !Self.accepts(port: port) { usleep(50_000) }
     }
 
+    /// Stops the broker: SIGTERM, SIGKILL after 1 s, reaped; removes its directory.
+    ///
+    /// SIGKILL is needed: a child spawned from a thread with SIGTERM blocked (Swift's
+    /// cooperative threads block it) inherits the blocked mask and never sees SIGTERM; waiting
+    /// for it to exit after `terminate()` was the benchmark's hang.
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        if process.isRunning { process.terminate() }
+        for _ in 0..<20 where process.isRunning { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            for _ in 0..<100 where process.isRunning { usleep(50_000) }
+        }
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A loopback TCP port nobody listens on (bound to port 0, read back, closed).
+    static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw CocoaError(.fileWriteUnknown) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on the loopback `port`.
+    static func accepts(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }
 

@@ -66,8 +66,8 @@ enum ModelBenchmarks {
         return [50, 90, 99].map { BenchClock.percentile(latencies, $0) }
     }
 
-    /// Memory per zone: the encoded checkpoint size, and the RSS growth of holding `copies`
-    /// warmed-up models (values are copied on write, so each copy is mutated once).
+    /// Memory per zone: the encoded checkpoint size, and the RSS growth of holding 16 decoded,
+    /// warmed-up models (each mutated once; 16, so that reused free memory does not hide it).
     static func memoryPerZone(zones: Int) throws -> (checkpointBytes: Double, residentBytes: Double) {
         let building = BenchBuilding(zones: zones)
         var model = TwinModel(twin: building.twin, configuration: ModelConfiguration(twin: building.twin))
@@ -75,14 +75,14 @@ enum ModelBenchmarks {
         let checkpoint = try JSONEncoder().encode(model)
         let before = BenchClock.residentBytes()
         var copies: [TwinModel] = []
-        for _ in 0..<4 {
+        for _ in 0..<16 {
             var copy = try JSONDecoder().decode(TwinModel.self, from: checkpoint)
             feed(&copy, building, step: 60)
             copies.append(copy)
         }
         let after = BenchClock.residentBytes()
         withExtendedLifetime(copies) {}
-        return (Double(checkpoint.count) / Double(zones), Double(after - before) / Double(4 * zones))
+        return (Double(checkpoint.count) / Double(zones), Double(after - before) / Double(16 * zones))
     }
 
     /// `Backtest.run` on `days` of a `zones`-zone building (1 day warm-up, not scored):

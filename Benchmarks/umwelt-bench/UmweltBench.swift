@@ -2,21 +2,54 @@ import ArgumentParser
 import Foundation
 import UmweltCore
 
-/// `swift run -c release umwelt-bench`: release-build benchmarks, each reported as a ratio
-/// against a baseline measured in the same run.
+/// `swift run -c release umwelt-bench [subcommand]`: release-build benchmarks, each reported
+/// as a ratio against a baseline measured in the same run.
 @main
 struct UmweltBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "umwelt-bench",
-        abstract: "Release-build benchmarks of Umwelt, reported against same-run baselines."
+        abstract: "Release-build benchmarks of Umwelt, reported against same-run baselines.",
+        subcommands: [All.self, ModelUpdate.self, Ingest.self, Scenario.self, Anomaly.self],
+        defaultSubcommand: All.self
     )
 
-    func run() async throws {
-        for line in try await PerformanceReport().run() { print(line) }
-        if ProcessInfo.processInfo.environment["UMWELT_BENCH_ONLY_ISSUE7"] != nil { return }
-        let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
-        let twin = try TwinFileParser.load(path: "/" + root + "/Twins/demo-office.yaml")
-        for line in AnomalyCostBenchmark().run(twin: twin) { print(line) }
-        for line in ScenarioBenchmark().run() { print(line) }
+    /// Every figure: issue 7's table, anomaly scoring cost, scenario latency.
+    struct All: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark.")
+
+        func run() async throws {
+            for line in try await PerformanceReport().run() { print(line) }
+            if ProcessInfo.processInfo.environment["UMWELT_BENCH_ONLY_ISSUE7"] != nil { return }
+            let root = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+            let twin = try TwinFileParser.load(path: "/" + root + "/Twins/demo-office.yaml")
+            for line in AnomalyCostBenchmark().run(twin: twin) { print(line) }
+            for line in ScenarioBenchmark().run() { print(line) }
+        }
+    }
+
+    /// Model update: training path, full forecast path, RLS floor, backtest end to end.
+    struct ModelUpdate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "model", abstract: "Model update cost: training and full paths against same-run baselines."
+        )
+
+        @Option(help: "Zones of the generated building.") var zones = 100
+        @Option(help: "Steps timed on the training and 48-step paths.") var steps = 576
+
+        func run() async throws {
+            for line in TrainingBenchmark(zones: zones, steps: steps).run() { print(line) }
+        }
+    }
+
+    /// Ingest throughput against mosquitto_sub on the same broker.
+    struct Ingest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ingest", abstract: "Ingest readings/s against mosquitto_sub (the ceiling)."
+        )
+
+        func run() async throws {
+            let result = try await IngestBenchmark().run()
+            print(IngestBenchmark.line(result))
+        }
     }
 }

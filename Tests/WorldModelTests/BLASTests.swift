@@ -90,6 +90,51 @@ import Testing
         #expect(BLAS.choleskySolve(n: 2, a: indefinite, b: [1, 1]) == nil)
     }
 
+    /// Above `BLAS.smallWork` the CBLAS routines run; they agree with the Swift loops' results.
+    @Test mutating func largeProblemsUseCBLASAndAgreeWithTheLoops() {
+        let n = 70
+        #expect(n * n > BLAS.smallWork)
+        let base = random(n * n)
+        var s = Array(repeating: 0.0, count: n * n)
+        for i in 0..<n { for j in 0..<n { s[i * n + j] = base[i * n + j] + base[j * n + i] } }
+        let x = random(n)
+        var y = Array(repeating: 0.0, count: n)
+        BLAS.symv(n: n, a: s, x: x, y: &y)
+        let expectedY = (0..<n).map { i in (0..<n).reduce(0.0) { $0 + s[i * n + $1] * x[$1] } }
+        #expect(Self.close(y, expectedY))
+        var updated = s
+        BLAS.syr(n: n, alpha: 0.3, x: x, a: &updated)
+        for i in 0..<n {
+            for j in 0..<n {
+                #expect(abs(updated[i * n + j] - (s[i * n + j] + 0.3 * x[i] * x[j])) <= 1e-12)
+                #expect(updated[i * n + j] == updated[j * n + i])
+            }
+        }
+        let (m, k, w) = (20, 20, 20)
+        let a = random(m * k)
+        let b = random(k * w)
+        var c = Array(repeating: 0.0, count: m * w)
+        BLAS.gemm(m: m, n: w, k: k, a: a, b: b, c: &c)
+        var expected = c
+        for i in 0..<m {
+            for j in 0..<w { expected[i * w + j] = (0..<k).reduce(0.0) { $0 + a[i * k + $1] * b[$1 * w + j] } }
+        }
+        #expect(Self.close(c, expected))
+    }
+
+    /// Equal columns of a small `gemm` give equal results bit for bit (scenario baselines).
+    @Test mutating func smallGemmGivesEqualColumnsEqualResults() {
+        let k = 14
+        let a = random(k)
+        let column = random(k)
+        var b = Array(repeating: 0.0, count: k * 3)
+        for l in 0..<k { for j in 0..<3 { b[l * 3 + j] = column[l] } }
+        var c = Array(repeating: 0.0, count: 3)
+        BLAS.gemm(m: 1, n: 3, k: k, a: a, b: b, c: &c)
+        #expect(c[0] == c[1] && c[1] == c[2])
+        #expect(c[0] == BLAS.dot(a, column))
+    }
+
     @Test func recursiveLeastSquaresRecoversCoefficients() {
         var generator = SeededGenerator(seed: 3)
         var rls = RecursiveLeastSquares(dimension: 3, forgetting: 0.999)

@@ -33,7 +33,8 @@ import UmweltCore
         #expect(model.forecasts() == restored.forecasts())
         #expect(model.zoneStates() == restored.zoneStates())
         #expect(model.parameters() == restored.parameters())
-        #expect(TwinModel.checkpointVersion == 1)
+        // Bumped whenever the encoding changes (2: calibrator corrections, valve heat with a setpoint).
+        #expect(TwinModel.checkpointVersion == 2)
     }
 
     /// Number of scalars (numbers, strings, booleans, nulls) in a JSON document.

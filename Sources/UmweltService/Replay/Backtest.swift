@@ -8,7 +8,8 @@ import WorldModel
 /// Protocol: steps are half-open bins `[t, t+step)` aligned to the epoch; from the first
 /// step of the input on, every closed step `t` is an origin; its forecast uses only
 /// readings timed before the end of step `t` (the model learns a step only when it
-/// closes), and horizon `h` targets step `t + h·step`. The warm-up recording only trains.
+/// closes), and horizon `h` targets step `t + h·step`. The warm-up recording only trains
+/// (`StepPurpose.train`: every step learned, calibrators scored on sub-sampled rollouts).
 public struct Backtest: Sendable {
     public var twin: TwinDefinition
     public var horizons: [Int]
@@ -138,7 +139,11 @@ public struct Backtest: Sendable {
                 rejected += result.rejections.count
                 for reading in result.readings { _ = model.ingest(reading) }
             }
-            if let dataTime = model.dataTime { handle(model.advance(to: dataTime)) }
+            if let dataTime = model.dataTime {
+                // Steps that close before the input starts are warm-up: learned on the training
+                // path (no full rollouts; their forecasts would not be scored anyway).
+                handle(model.advance(to: dataTime, purpose: dataTime < inputStart ? .train : .forecast))
+            }
         }
         if let dataTime = model.dataTime {
             // Close the last open steps: the end of the recording is the end of data.

@@ -112,7 +112,7 @@ public actor TwinRuntime {
                 for stored in steps {
                     guard let step = try? decoder.decode(ClosedStep.self, from: Data(stored.payload)) else { continue }
                     if let last = model.lastClosedStep, step.start <= last { continue }
-                    _ = model.learn(step)
+                    _ = model.learn(step, purpose: .train)
                     replayed += 1
                 }
                 logger.info(
@@ -192,7 +192,8 @@ public actor TwinRuntime {
     private func measuredAdvance(to time: Double) -> [StepReport] {
         let clock = ContinuousClock()
         let start = clock.now
-        let reports = model.advance(to: time)
+        // Only the newest forecast is published: earlier steps of a burst train (no rollouts).
+        let reports = model.advance(to: time, purpose: .forecastNewest)
         if !reports.isEmpty { recordMetrics(reports, duration: clock.now - start) }
         return reports
     }

@@ -32,8 +32,13 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
 
     /// `θᵀφ`.
     func predict(_ phi: [Double]) -> Double {
+        precondition(phi.count >= theta.count)
         var sum = 0.0
-        for i in 0..<theta.count { sum += theta[i] * phi[i] }
+        theta.withUnsafeBufferPointer { theta in
+            phi.withUnsafeBufferPointer { phi in
+                for i in 0..<theta.count { sum += theta[i] * phi[i] }
+            }
+        }
         return sum
     }
 
@@ -55,10 +60,14 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
         let innovation = y - predict(phi)
         let clipped = max(-innovationLimit, min(innovationLimit, innovation))
         let step = clipped / denominator
-        for i in 0..<n { theta[i] += g[i] * step }
+        theta.withUnsafeMutableBufferPointer { theta in
+            for i in 0..<n { theta[i] += g[i] * step }
+        }
         BLAS.syr(n: n, alpha: -1 / denominator, x: g, a: &p)
         let inverseForgetting = 1 / forgetting
-        for i in 0..<(n * n) { p[i] *= inverseForgetting }
+        p.withUnsafeMutableBufferPointer { p in
+            for i in 0..<(n * n) { p[i] *= inverseForgetting }
+        }
         boundCovariance()
         updates += 1
         return innovation
@@ -68,15 +77,18 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
     private mutating func boundCovariance() {
         let n = theta.count
         let floor = 1e-9 * priorVariance
-        for i in 0..<n {
-            let diagonal = p[i * n + i]
-            if diagonal < floor {
-                p[i * n + i] = floor
-            } else if diagonal > priorVariance {
-                let factor = (priorVariance / diagonal).squareRoot()
-                for j in 0..<n {
-                    p[i * n + j] *= factor
-                    p[j * n + i] *= factor
+        let cap = priorVariance
+        p.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n {
+                let diagonal = p[i * n + i]
+                if diagonal < floor {
+                    p[i * n + i] = floor
+                } else if diagonal > cap {
+                    let factor = (cap / diagonal).squareRoot()
+                    for j in 0..<n {
+                        p[i * n + j] *= factor
+                        p[j * n + i] *= factor
+                    }
                 }
             }
         }

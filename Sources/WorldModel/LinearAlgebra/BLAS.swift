@@ -5,10 +5,28 @@ import COpenBLAS
 /// Every matrix is a flat `[Double]` in row-major order with explicit dimensions; vectors have
 /// unit stride. OpenBLAS level-2 routines on the small sizes used here run on the calling
 /// thread, so results are deterministic for a given build of the library.
+///
+/// Small problems (at most `smallWork` multiply-adds, the model's per-series sizes) run as
+/// plain Swift loops in a fixed summation order instead: for a 14-feature series a CBLAS call
+/// (argument checks, and for `dgemm` the threaded driver's buffer locks) costs more than the
+/// arithmetic. The loops are deterministic, and every column of a `gemm` gets the same
+/// sequence of operations, so equal columns give equal results bit for bit.
 enum BLAS {
+    /// Problems up to this many multiply-adds use the Swift loops.
+    static let smallWork = 4_096
+
     /// `x · y` for vectors of equal length.
     static func dot(_ x: [Double], _ y: [Double]) -> Double {
         precondition(x.count == y.count)
+        if x.count <= smallWork {
+            var sum = 0.0
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in
+                    for i in 0..<x.count { sum += x[i] * y[i] }
+                }
+            }
+            return sum
+        }
         return cblas_ddot(Int32(x.count), x, 1, y, 1)
     }
 
@@ -17,12 +35,42 @@ enum BLAS {
         m: Int, n: Int, alpha: Double = 1, a: [Double], x: [Double], beta: Double = 0, y: inout [Double]
     ) {
         precondition(a.count == m * n && x.count == n && y.count == m)
+        if m * n <= smallWork {
+            a.withUnsafeBufferPointer { a in
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeMutableBufferPointer { y in
+                        for i in 0..<m {
+                            var sum = 0.0
+                            for j in 0..<n { sum += a[i * n + j] * x[j] }
+                            y[i] = beta == 0 ? alpha * sum : alpha * sum + beta * y[i]
+                        }
+                    }
+                }
+            }
+            return
+        }
         cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, &y, 1)
     }
 
     /// `y ← α A x + β y` with `A` symmetric n×n; only the upper triangle is read.
     static func symv(n: Int, alpha: Double = 1, a: [Double], x: [Double], beta: Double = 0, y: inout [Double]) {
         precondition(a.count == n * n && x.count == n && y.count == n)
+        if n * n <= smallWork {
+            a.withUnsafeBufferPointer { a in
+                x.withUnsafeBufferPointer { x in
+                    y.withUnsafeMutableBufferPointer { y in
+                        for i in 0..<n {
+                            var sum = 0.0
+                            // Upper triangle only: row i left of the diagonal is column i above it.
+                            for j in 0..<i { sum += a[j * n + i] * x[j] }
+                            for j in i..<n { sum += a[i * n + j] * x[j] }
+                            y[i] = beta == 0 ? alpha * sum : alpha * sum + beta * y[i]
+                        }
+                    }
+                }
+            }
+            return
+        }
         cblas_dsymv(CblasRowMajor, CblasUpper, Int32(n), alpha, a, Int32(n), x, 1, beta, &y, 1)
     }
 
@@ -32,6 +80,21 @@ enum BLAS {
     /// exactly symmetric.
     static func syr(n: Int, alpha: Double, x: [Double], a: inout [Double]) {
         precondition(a.count == n * n && x.count == n)
+        if n * n <= smallWork {
+            x.withUnsafeBufferPointer { x in
+                a.withUnsafeMutableBufferPointer { a in
+                    for i in 0..<n {
+                        let scaled = alpha * x[i]
+                        for j in i..<n {
+                            let value = a[i * n + j] + scaled * x[j]
+                            a[i * n + j] = value
+                            a[j * n + i] = value
+                        }
+                    }
+                }
+            }
+            return
+        }
         cblas_dsyr(CblasRowMajor, CblasUpper, Int32(n), alpha, x, 1, &a, Int32(n))
         for i in 0..<n {
             for j in 0..<i { a[i * n + j] = a[j * n + i] }
@@ -49,6 +112,22 @@ enum BLAS {
         m: Int, n: Int, k: Int, alpha: Double = 1, a: [Double], b: [Double], beta: Double = 0, c: inout [Double]
     ) {
         precondition(a.count == m * k && b.count == k * n && c.count == m * n)
+        if m * n * k <= smallWork {
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        for i in 0..<m {
+                            for j in 0..<n {
+                                var sum = 0.0
+                                for l in 0..<k { sum += a[i * k + l] * b[l * n + j] }
+                                c[i * n + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[i * n + j]
+                            }
+                        }
+                    }
+                }
+            }
+            return
+        }
         cblas_dgemm(
             CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
             alpha, a, Int32(k), b, Int32(n), beta, &c, Int32(n)

@@ -33,6 +33,8 @@ struct ModelLayout: Sendable, Codable, Hashable {
     var zoneIsIndoor: [Bool]
     var dynamic: [DynamicSeries] = []
     var inputs: [SeriesKey] = []
+    /// Per input: the index of its zone in `zoneIDs`.
+    var inputZoneIndex: [Int?] = []
     var occupancy: [OccupancyZone] = []
     /// Every bound series, sorted.
     var bound: [SeriesKey]
@@ -59,10 +61,22 @@ struct ModelLayout: Sendable, Codable, Hashable {
                 inputs.append(key)
             }
         }
+        inputZoneIndex = inputs.map { key in zoneIDs.firstIndex(of: key.zone) }
         let outdoorID = twin.outdoorZone?.id
         for i in dynamic.indices {
             dynamic[i].terms = terms(for: dynamic[i], twin: twin, outdoorID: outdoorID)
         }
+    }
+
+    /// Whether `key` is a bound series: a binary search of the sorted `bound`, O(log n).
+    func isBound(_ key: SeriesKey) -> Bool {
+        var low = 0
+        var high = bound.count
+        while low < high {
+            let middle = (low + high) / 2
+            if bound[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low < bound.count && bound[low] == key
     }
 
     func dynamicIndex(_ key: SeriesKey) -> Int? { dynamic.firstIndex { $0.key == key } }
@@ -97,7 +111,8 @@ struct ModelLayout: Sendable, Codable, Hashable {
         if quantity == .temperature {
             if let setpoint { terms.append(.inputDifference(input: setpoint)) }
             if let setpoint, let hvac { terms.append(.gatedDifference(input: setpoint, gate: hvac)) }
-            if setpoint == nil, let hvac { terms.append(.input(input: hvac, scale: 1)) }
+            // The heating level's own heat, with a setpoint too: scenarios close the loop through it (ControlLoop).
+            if let hvac { terms.append(.input(input: hvac, scale: 1)) }
             if let solar = solarInput(zone: zone, outdoorID: outdoorID) {
                 terms.append(.input(input: solar, scale: 500))
             }

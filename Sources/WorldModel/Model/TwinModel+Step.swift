@@ -2,8 +2,9 @@ import UmweltCore
 
 extension TwinModel {
     /// Learns one closed step: bridges the gap since the previous step, scores and learns each
-    /// observed series, updates inputs, occupancy and health, then issues the new forecasts.
-    mutating func process(_ step: ClosedStep) -> StepReport {
+    /// observed series, updates inputs, occupancy and health, then issues the new forecasts
+    /// (`.forecast`) or only the calibration forecasts that training needs (`.train`).
+    mutating func process(_ step: ClosedStep, purpose: StepPurpose = .forecast) -> StepReport {
         let k = aggregator.index(of: step.start + 0.5 * stepSeconds)
         if let last = lastStepIndex, k <= last {
             return StepReport(step: step, forecasts: [], scores: [:], events: [])
@@ -19,9 +20,16 @@ extension TwinModel {
         }
 
         var oneStep: [SeriesKey: OneStepExpectation] = [:]
+        oneStep.reserveCapacity(dynamics.count)
+        var zoneObserved = [Bool](repeating: false, count: layout.zoneIDs.count)
         for i in dynamics.indices {
             let key = dynamics[i].key
-            guard let value = step.values[key], value.mean.isFinite else {
+            guard let value = step.values[key] else {
+                dynamics[i].predictThrough(change: weightedChange(i), maxGapSteps: configuration.maxGapSteps)
+                continue
+            }
+            zoneObserved[layout.dynamic[i].zoneIndex] = true
+            guard value.mean.isFinite else {
                 dynamics[i].predictThrough(change: weightedChange(i), maxGapSteps: configuration.maxGapSteps)
                 continue
             }
@@ -37,30 +45,36 @@ extension TwinModel {
             dynamics[i].calibrator.score(targetIndex: k, observed: y, priorScale: prior)
             dynamics[i].learn(observed: y)
             dynamics[i].observe(y)
+            dynamics[i].observeProfile(y, at: stepStart, clock: clock)
         }
         for j in inputs.indices {
-            if let value = step.values[inputs[j].key], value.mean.isFinite {
+            guard let value = step.values[inputs[j].key] else { continue }
+            if let z = layout.inputZoneIndex[j] { zoneObserved[z] = true }
+            if value.mean.isFinite {
                 inputs[j].observe(value.mean, at: stepStart, clock: clock)
             }
         }
         for c in chains.indices {
-            observeOccupancy(c, value: step.values[SeriesKey(zone: chains[c].zone, quantity: .occupancy)], index: k)
+            let value = step.values[SeriesKey(zone: chains[c].zone, quantity: .occupancy)]
+            if value != nil { zoneObserved[layout.occupancy[c].zoneIndex] = true }
+            observeOccupancy(c, value: value, index: k)
         }
-        for z in layout.zoneIDs.indices where step.values.keys.contains(where: { $0.zone == layout.zoneIDs[z] }) {
+        for z in zoneObserved.indices where zoneObserved[z] {
             zoneSteps[z] = min(zoneSteps[z] + 1, Int(Int32.max))
         }
         lastStepIndex = k
         stepsLearned += 1
 
-        let snapshot = currentSnapshot(index: k)
-        for i in dynamics.indices {
-            dynamics[i].pendingFeatures = dynamics[i].level.map {
-                dynamics[i].features(y: $0, change: dynamics[i].change, snapshot: snapshot)
-            }
-        }
+        updatePendingFeatures(snapshot: currentSnapshot(index: k))
         let (scores, events) = assessHealth(step: step, index: k, oneStep: oneStep)
-        let forecasts = issueForecasts(originIndex: k, record: true)
-        return StepReport(step: step, forecasts: forecasts, scores: scores, events: events)
+        switch purpose {
+        case .forecast, .forecastNewest:
+            let forecasts = issueForecasts(originIndex: k, record: true)
+            return StepReport(step: step, forecasts: forecasts, scores: scores, events: events)
+        case .train:
+            recordTrainingForecasts(originIndex: k)
+            return StepReport(step: step, forecasts: [], scores: scores, events: events)
+        }
     }
 
     /// The model's one-step change of series `i` from its pending features, shrunk by the
@@ -80,10 +94,29 @@ extension TwinModel {
         for c in chains.indices {
             chains[c].predictThrough(stepStart: Double(index - 1) * stepSeconds, clock: clock)
         }
-        let snapshot = currentSnapshot(index: index)
+        updatePendingFeatures(snapshot: currentSnapshot(index: index))
+    }
+
+    /// Sets every series' features φ at the current state (nil where the level is unknown),
+    /// reusing each series' feature array in place.
+    private mutating func updatePendingFeatures(snapshot: InputSnapshot) {
         for i in dynamics.indices {
-            dynamics[i].pendingFeatures = dynamics[i].level.map {
-                dynamics[i].features(y: $0, change: dynamics[i].change, snapshot: snapshot)
+            guard let y = dynamics[i].level else {
+                dynamics[i].pendingFeatures = nil
+                continue
+            }
+            let n = dynamics[i].terms.count
+            guard dynamics[i].pendingFeatures?.count == n else {
+                dynamics[i].pendingFeatures = dynamics[i].features(y: y, change: dynamics[i].change, snapshot: snapshot)
+                continue
+            }
+            let terms = dynamics[i].terms
+            let change = dynamics[i].change
+            let reference = dynamics[i].reference
+            let scale = dynamics[i].scale
+            for f in 0..<n {
+                dynamics[i].pendingFeatures![f] = terms[f].value(
+                    y: y, reference: reference, scale: scale, change: change, snapshot: snapshot)
             }
         }
     }

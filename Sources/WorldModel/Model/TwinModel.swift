@@ -6,11 +6,11 @@ import UmweltCore
 /// A value type with no I/O: readings and time come in as values, and the whole state is
 /// `Codable` (the checkpoint). A decoded model continues exactly like the original. Memory is
 /// bounded per series and independent of the history length; each closed step costs a
-/// constant amount of work (one rollout over the horizon). Deterministic: the same inputs
-/// give the same outputs bit for bit.
+/// constant amount of work (one rollout over the horizon, or a short one when training).
+/// Deterministic: the same inputs give the same outputs bit for bit.
 public struct TwinModel: Sendable, Codable {
     /// Version of the checkpoint encoding; a checkpoint of another version is not decodable.
-    public static let checkpointVersion = 1
+    public static let checkpointVersion = 2
 
     public private(set) var twin: TwinDefinition
     public private(set) var configuration: ModelConfiguration
@@ -62,7 +62,7 @@ public struct TwinModel: Sendable, Codable {
     /// Puts a reading into its step. A reading of an already closed step is `.late` and is not used.
     public mutating func ingest(_ reading: Reading) -> IngestOutcome {
         let key = SeriesKey(zone: reading.zone, quantity: reading.quantity)
-        guard layout.bound.contains(key), reading.value.isFinite, reading.time.isFinite else {
+        guard layout.isBound(key), reading.value.isFinite, reading.time.isFinite else {
             return .unknownSeries
         }
         let outcome = aggregator.add(reading, key: key)
@@ -76,18 +76,32 @@ public struct TwinModel: Sendable, Codable {
     ///
     /// `time` is data time (the newest reading's time, or the wall clock minus grace for sensors
     /// without timestamps). Empty steps inside a gap of at most `maxGapSteps` are predicted
-    /// through without a report; longer gaps reset the dynamic state.
-    public mutating func advance(to time: Double) -> [StepReport] {
-        aggregator.close(upTo: time).map { process($0) }
+    /// through without a report; longer gaps reset the dynamic state. With `purpose` `.train`
+    /// the reports carry no forecasts and each step costs a fraction of a full rollout.
+    public mutating func advance(to time: Double, purpose: StepPurpose = .forecast) -> [StepReport] {
+        let steps = aggregator.close(upTo: time)
+        return steps.indices.map { i in
+            let isNewest = i == steps.count - 1
+            return process(steps[i], purpose: purpose == .forecastNewest && !isNewest ? .train : purpose)
+        }
     }
 
     /// Learns one already aggregated step (replay after a restart): the same effect as the step
     /// closing through `ingest` and `advance`. A step not after the latest closed step is ignored.
-    public mutating func learn(_ step: ClosedStep) -> StepReport {
+    public mutating func learn(_ step: ClosedStep, purpose: StepPurpose = .forecast) -> StepReport {
         let index = aggregator.index(of: step.start + 0.5 * stepSeconds)
         aggregator.markClosed(through: index)
         dataTime = max(dataTime ?? step.start + stepSeconds, step.start + stepSeconds)
-        return process(step)
+        return process(step, purpose: purpose)
+    }
+
+    /// Runs `body` with the rollout horizon shortened to `horizon` steps (the training path's
+    /// calibration forecasts), then restores the configured horizon.
+    mutating func withRolloutHorizon<Result>(_ horizon: Int, _ body: (inout TwinModel) -> Result) -> Result {
+        let configured = configuration.horizonSteps
+        configuration.horizonSteps = max(1, min(horizon, configured))
+        defer { configuration.horizonSteps = configured }
+        return body(&self)
     }
 
     /// Whether the zone has learned fewer than `warmupSteps` steps (unknown zones: true).
