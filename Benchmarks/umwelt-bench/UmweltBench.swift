@@ -47,9 +47,14 @@ struct UmweltBench: AsyncParsableCommand {
             commandName: "ingest", abstract: "Ingest readings/s against mosquitto_sub (the ceiling)."
         )
 
+        @ArgumentParser.Flag(help: "Live shape: readings timed now (steps close on the wall clock).")
+        var live = false
+
         func run() async throws {
-            let result = try await IngestBenchmark().run()
-            print(IngestBenchmark.line(result))
+            var benchmark = IngestBenchmark()
+            benchmark.live = live
+            let result = try await benchmark.run()
+            print(IngestBenchmark.line(result, live: live))
         }
     }
 }
