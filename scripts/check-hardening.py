@@ -17,7 +17,7 @@ and the trace is compared with what each directive forbids:
 Prints one line per directive and exits 1 if the runtime needs something a directive denies.
 Usage: scripts/check-hardening.py [seconds]   (run as root or any user; needs strace, mosquitto)
 """
-import os, re, signal, socket, subprocess, sys, tempfile, time
+import atexit, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 8
@@ -56,7 +56,22 @@ subprocess.run(["cp", os.path.join(root, "Twins/demo-office.yaml"), twins], chec
 port = free_port()
 with open(os.path.join(work, "mosquitto.conf"), "w") as f:
     f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\n" + ("user root\n" if os.getuid() == 0 else ""))
-broker = subprocess.Popen(["mosquitto", "-c", os.path.join(work, "mosquitto.conf")], stderr=subprocess.DEVNULL)
+children = []
+
+
+def stop_children():
+    # Whatever way the script ends, nothing it started outlives it (a leaked broker would also
+    # hold the caller's stdout open).
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+atexit.register(stop_children)
+broker = subprocess.Popen(["mosquitto", "-c", os.path.join(work, "mosquitto.conf")],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+children.append(broker)
 time.sleep(0.5)
 trace = os.path.join(work, "trace")
 open(trace, "w").close()
@@ -65,18 +80,25 @@ os.chmod(trace, 0o666)
 # no_new_privs, no capabilities (when run as root; otherwise as the calling user).
 drop = (["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--no-new-privs",
          "--bounding-set=-all", "--inh-caps=-all"] if os.getuid() == 0 else [])
+daemon_binary = os.path.join(root, ".build/debug/umweltd")
 if drop:
     os.chmod(work, 0o755)
     os.chown(state, 65534, 65534)
+    # The checkout may sit where the unprivileged user cannot reach (a 0700 temporary
+    # directory, /root): run a copy from the work directory.
+    daemon_binary = shutil.copy(daemon_binary, os.path.join(work, "umweltd"))
+    os.chmod(daemon_binary, 0o755)
 daemon = subprocess.Popen(
-    drop + ["strace", "-f", "-qq", "-o", trace, os.path.join(root, ".build/debug/umweltd"),
+    drop + ["strace", "-f", "-qq", "-o", trace, daemon_binary,
      "--broker", f"127.0.0.1:{port}", "--twins", twins, "--state-dir", state, "--http", "127.0.0.1:0"],
-    stderr=subprocess.DEVNULL, env=dict(os.environ, OPENBLAS_NUM_THREADS="1", UMWELT_LOG_LEVEL="warning",
-                                        UMWELT_CLIENT_ID=f"hardening-{port}"))
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    env=dict(os.environ, OPENBLAS_NUM_THREADS="1", UMWELT_LOG_LEVEL="warning", UMWELT_CLIENT_ID=f"hardening-{port}"))
+children.append(daemon)
 simulator = subprocess.Popen(
     [os.path.join(root, ".build/debug/umwelt"), "simulate", "--twin", os.path.join(twins, "demo-office.yaml"),
      "--broker", f"127.0.0.1:{port}", "--speed", "3600", "--days", "1"],
     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+children.append(simulator)
 time.sleep(seconds)
 simulator.terminate()
 daemon_pid = None
