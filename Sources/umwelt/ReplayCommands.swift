@@ -71,13 +71,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         guard speed >= 0, speed.isFinite else { throw ValidationError("--speed: expected 0 or a positive number") }
         let messages = try Recording.read(path: input)
-        let (host, port) = try UmweltConfiguration.hostPort(broker, field: "--broker", source: "flags")
-        var logger = Logger(label: "umwelt-replay")
-        logger.logLevel = .info
-        let client = try MQTTClient(
-            configuration: MQTTConfiguration(clientID: "umwelt-replay-\(getpid())", host: host, port: port),
-            logger: logger
-        )
+        let client = try CLIClient.make(broker: broker, command: "replay", logLevel: .info)
         try await client.connect(timeout: .seconds(30))
         let count = try await RecordingPublisher(messages: messages, speed: speed).run(client: client) { time, sent in
             print("replayed up to \(formatRFC3339(time)): \(sent) of \(messages.count) messages")
@@ -151,12 +145,7 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let definition = try TwinFileParser.load(path: twin)
-        let (host, port) = try UmweltConfiguration.hostPort(broker, field: "--broker", source: "flags")
-        var logger = Logger(label: "umwelt-record")
-        logger.logLevel = .warning
-        var configuration = MQTTConfiguration(clientID: "umwelt-record-\(getpid())", host: host, port: port)
-        configuration.cleanSession = true
-        let client = try MQTTClient(configuration: configuration, logger: logger)
+        let client = try CLIClient.make(broker: broker, command: "record", logLevel: .warning, cleanSession: true)
         try client.subscribe(Router(twins: [definition]).subscriptions, qos: 1)
         try await client.connect(timeout: .seconds(30))
         _ = FileManager.default.createFile(atPath: out, contents: nil)

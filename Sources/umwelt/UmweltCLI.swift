@@ -75,14 +75,7 @@ struct Simulate: AsyncParsableCommand {
 
     func run() async throws {
         let definition = try TwinFileParser.load(path: twin)
-        let (host, port) = try UmweltConfiguration.hostPort(broker, field: "--broker", source: "flags")
-        var logger = Logger(label: "umwelt-simulate")
-        logger.logLevel = .info
-        let client = try MQTTClient(
-            configuration: MQTTConfiguration(
-                clientID: "umwelt-sim-\(definition.id)-\(getpid())", host: host, port: port),
-            logger: logger
-        )
+        let client = try CLIClient.make(broker: broker, command: "simulate", logLevel: .info)
         try await client.connect(timeout: .seconds(30))
         let publisher = SimulationPublisher(
             twin: definition,
@@ -91,6 +84,7 @@ struct Simulate: AsyncParsableCommand {
             durationSeconds: hours.map { $0 * 3600 },
             seed: seed
         )
+        let logger = CLIClient.logger(command: "simulate", level: .info)
         let count = try await publisher.run(client: client, logger: logger) { time, published in
             print("simulated \(formatRFC3339(time)): \(published) messages published")
             fflush(nil)
@@ -118,19 +112,14 @@ struct Watch: AsyncParsableCommand {
     var every: Double = 5
 
     func run() async throws {
-        let (host, port) = try UmweltConfiguration.hostPort(broker, field: "--broker", source: "flags")
-        var logger = Logger(label: "umwelt-watch")
-        logger.logLevel = .warning
-        var configuration = MQTTConfiguration(clientID: "umwelt-watch-\(getpid())", host: host, port: port)
-        configuration.cleanSession = true
-        let client = try MQTTClient(configuration: configuration, logger: logger)
+        let client = try CLIClient.make(broker: broker, command: "watch", logLevel: .warning, cleanSession: true)
         let wanted = Set(quantities.split(separator: ",").map(String.init))
         var filters = ["\(prefix)/+/status", "\(prefix)/+/+/anomaly"]
         filters += wanted.map { "\(prefix)/+/+/forecast/\($0)" }
         try client.subscribe(filters, qos: 0)
         try await client.connect(timeout: .seconds(30))
         let watcher = ForecastWatcher(prefix: prefix)
-        print("watching \(prefix)/# on \(host):\(port) (Ctrl-C to stop)")
+        print("watching \(prefix)/# on \(broker) (Ctrl-C to stop)")
         var latest: [String: String] = [:]
         var lastPrint = Date.distantPast
         for await batch in client.messages {
