@@ -69,9 +69,7 @@ struct BrokerSecurityTests {
         let group = Task { try await application.run() }
         defer { group.cancel() }
         let port = try #require(await application.httpPort())
-        let ready = try await DaemonHarness.eventually(timeout: .seconds(10)) {
-            try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
-        }
+        let ready = try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(10))
         #expect(ready, "broker log: \(fixture.broker.log)")
         await application.shutdown()
         try await group.value

@@ -30,9 +30,7 @@ struct HomeAssistantDiscoveryTests {
         defer { group.cancel() }
         let port = try #require(await application.httpPort())
         #expect(
-            try await DaemonHarness.eventually(timeout: .seconds(10)) {
-                try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
-            })
+            try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(10)))
 
         // Wait for the documents, then read them again with a fresh client: they are
         // retained, as Home Assistant sees them when it starts.

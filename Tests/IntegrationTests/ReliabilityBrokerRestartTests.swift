@@ -26,9 +26,7 @@ struct ReliabilityBrokerRestartTests {
         )
         let group = Task { try await application.run() }
         let port = try #require(await application.httpPort())
-        let ready = try await DaemonHarness.eventually(timeout: .seconds(20)) {
-            try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
-        }
+        let ready = try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(20))
         try #require(ready)
 
         // The devices: `mosquitto_pub` processes (C libmosquitto), which queue QoS 1 messages

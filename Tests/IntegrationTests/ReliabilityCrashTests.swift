@@ -117,9 +117,7 @@ struct ReliabilityCrashTests {
             let group = Task { try await application.run() }
             let port = try #require(await application.httpPort())
             try #require(
-                try await DaemonHarness.eventually(timeout: .seconds(20)) {
-                    try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
-                })
+                try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(20)))
             let before = publisher.total
             try await publisher.run(for: .seconds(2))
             let learned = try await DaemonHarness.eventually(timeout: .seconds(20)) {

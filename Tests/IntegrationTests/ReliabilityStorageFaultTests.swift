@@ -33,9 +33,7 @@ struct ReliabilityStorageFaultTests {
         let group = Task { try await application.run() }
         let port = try #require(await application.httpPort())
         try #require(
-            try await DaemonHarness.eventually(timeout: .seconds(20)) {
-                try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
-            })
+            try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(20)))
         let publisher = try LoadPublisher(twins: [twin], brokerPort: broker.port, messagesPerSecond: 150)
         let publishing = Task { try await publisher.run(for: .seconds(12)) }
         try await Task.sleep(for: .seconds(2))

@@ -65,9 +65,7 @@ struct TwinReloadTests {
         defer { group.cancel() }
         let port = try #require(await application.httpPort())
         #expect(
-            try await DaemonHarness.eventually(timeout: .seconds(10)) {
-                try await DaemonHarness.get(port: port, path: "/readyz").0 == 200
-            })
+            try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(10)))
         let status = try #require(application.reloader.statusService)
         #expect(status.twins.isEmpty, "one twin: its will rides on the main connection")
 

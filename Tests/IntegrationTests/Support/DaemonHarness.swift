@@ -63,6 +63,12 @@ enum DaemonHarness {
         return try await condition()
     }
 
+    /// Polls the daemon's `/readyz` on `port` until it answers 200 (twins loaded, broker
+    /// connected) or `timeout` passes.
+    static func waitUntilReady(port: Int, timeout: Duration) async throws -> Bool {
+        try await eventually(timeout: timeout) { try await get(port: port, path: "/readyz").0 == 200 }
+    }
+
     static func testLogger() -> Logger {
         var logger = Logger(label: "umwelt-test")
         logger.logLevel = .warning

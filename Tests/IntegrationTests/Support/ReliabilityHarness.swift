@@ -355,9 +355,7 @@ final class ChildDaemon: @unchecked Sendable {
 
     /// Waits until the daemon answers `/readyz` with 200.
     func waitUntilReady(timeout: Duration = .seconds(30)) async throws -> Bool {
-        try await DaemonHarness.eventually(timeout: timeout) {
-            try await DaemonHarness.get(port: self.httpPort, path: "/readyz").0 == 200
-        }
+        try await DaemonHarness.waitUntilReady(port: httpPort, timeout: timeout)
     }
 
     func kill9() {
