@@ -9,6 +9,47 @@ import UmweltCore
 /// reads files: runs only when UMWELT_DATA_EVALUATION is set to the data folder.
 @Suite struct RealDataEvaluation {
     static let folder = ProcessInfo.processInfo.environment["UMWELT_DATA_EVALUATION"]
+
+    /// The UCI office as the evaluations model it (one zone, topics are column letters).
+    static let uciTwin: TwinDefinition = {
+        let zones = [
+            ZoneDefinition(
+                id: "office",
+                sensors: [
+                    SensorBinding(quantity: .temperature, topic: "t"), SensorBinding(quantity: .humidity, topic: "h"),
+                    SensorBinding(quantity: .illuminance, topic: "l"), SensorBinding(quantity: .co2, topic: "c"),
+                    SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
+                ]
+            )
+        ]
+        return TwinDefinition(id: "uci", stepSeconds: 300, horizonSteps: 48, zones: zones)
+    }()
+
+    /// ROBOD room 1 as the evaluations model it (the room and the outside).
+    static let robodTwin = TwinDefinition(
+        id: "robod", timezone: "Asia/Singapore", stepSeconds: 300, horizonSteps: 48,
+        zones: [
+            ZoneDefinition(
+                id: "outside", kind: .outdoor,
+                sensors: [
+                    SensorBinding(quantity: .temperature, topic: "ot"),
+                    SensorBinding(quantity: .humidity, topic: "oh"),
+                    SensorBinding(quantity: .co2, topic: "oc"), SensorBinding(quantity: .solar, topic: "os"),
+                ]
+            ),
+            ZoneDefinition(
+                id: "room",
+                sensors: [
+                    SensorBinding(quantity: .temperature, topic: "t"),
+                    SensorBinding(quantity: .humidity, topic: "h"),
+                    SensorBinding(quantity: .co2, topic: "c"), SensorBinding(quantity: .setpoint, topic: "s"),
+                    SensorBinding(quantity: .hvac, topic: "f"), SensorBinding(quantity: .illuminance, topic: "l"),
+                    SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
+                ]
+            ),
+        ]
+    )
+
     static let horizons = [1, 3, 6, 12, 48]
 
     struct Score {
@@ -66,17 +107,7 @@ import UmweltCore
 
     @Test(.enabled(if: folder != nil)) func uciOffice() throws {
         let text = try String(contentsOfFile: Self.folder! + "/uci-occupancy/datatraining.txt", encoding: .utf8)
-        let zones = [
-            ZoneDefinition(
-                id: "office",
-                sensors: [
-                    SensorBinding(quantity: .temperature, topic: "t"), SensorBinding(quantity: .humidity, topic: "h"),
-                    SensorBinding(quantity: .illuminance, topic: "l"), SensorBinding(quantity: .co2, topic: "c"),
-                    SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
-                ]
-            )
-        ]
-        let twin = TwinDefinition(id: "uci", stepSeconds: 300, horizonSteps: 48, zones: zones)
+        let twin = Self.uciTwin
         var model = TwinModel(twin: twin, configuration: ModelConfiguration(twin: twin))
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
@@ -120,29 +151,7 @@ import UmweltCore
         let lines = text.split(separator: "\n")
         let header = Self.parseCSVLine(lines[0])
         func column(_ name: String) -> Int { header.firstIndex(of: name)! }
-        let twin = TwinDefinition(
-            id: "robod", timezone: "Asia/Singapore", stepSeconds: 300, horizonSteps: 48,
-            zones: [
-                ZoneDefinition(
-                    id: "outside", kind: .outdoor,
-                    sensors: [
-                        SensorBinding(quantity: .temperature, topic: "ot"),
-                        SensorBinding(quantity: .humidity, topic: "oh"),
-                        SensorBinding(quantity: .co2, topic: "oc"), SensorBinding(quantity: .solar, topic: "os"),
-                    ]
-                ),
-                ZoneDefinition(
-                    id: "room",
-                    sensors: [
-                        SensorBinding(quantity: .temperature, topic: "t"),
-                        SensorBinding(quantity: .humidity, topic: "h"),
-                        SensorBinding(quantity: .co2, topic: "c"), SensorBinding(quantity: .setpoint, topic: "s"),
-                        SensorBinding(quantity: .hvac, topic: "f"), SensorBinding(quantity: .illuminance, topic: "l"),
-                        SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
-                    ]
-                ),
-            ]
-        )
+        let twin = Self.robodTwin
         var model = TwinModel(twin: twin, configuration: ModelConfiguration(twin: twin))
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm xxx"

@@ -62,20 +62,7 @@ import UmweltCore
 
     static func uci() throws -> Recording {
         let text = try String(contentsOfFile: folder! + "/uci-occupancy/datatraining.txt", encoding: .utf8)
-        let twin = TwinDefinition(
-            id: "uci", stepSeconds: 300, horizonSteps: 48,
-            zones: [
-                ZoneDefinition(
-                    id: "office",
-                    sensors: [
-                        SensorBinding(quantity: .temperature, topic: "t"),
-                        SensorBinding(quantity: .humidity, topic: "h"),
-                        SensorBinding(quantity: .illuminance, topic: "l"), SensorBinding(quantity: .co2, topic: "c"),
-                        SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
-                    ]
-                )
-            ]
-        )
+        let twin = RealDataEvaluation.uciTwin
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -103,29 +90,7 @@ import UmweltCore
         let text = try String(contentsOfFile: folder! + "/robod/combined_Room1.csv", encoding: .utf8)
         let lines = text.split(separator: "\n")
         let header = RealDataEvaluation.parseCSVLine(lines[0])
-        let twin = TwinDefinition(
-            id: "robod", timezone: "Asia/Singapore", stepSeconds: 300, horizonSteps: 48,
-            zones: [
-                ZoneDefinition(
-                    id: "outside", kind: .outdoor,
-                    sensors: [
-                        SensorBinding(quantity: .temperature, topic: "ot"),
-                        SensorBinding(quantity: .humidity, topic: "oh"),
-                        SensorBinding(quantity: .co2, topic: "oc"), SensorBinding(quantity: .solar, topic: "os"),
-                    ]
-                ),
-                ZoneDefinition(
-                    id: "room",
-                    sensors: [
-                        SensorBinding(quantity: .temperature, topic: "t"),
-                        SensorBinding(quantity: .humidity, topic: "h"),
-                        SensorBinding(quantity: .co2, topic: "c"), SensorBinding(quantity: .setpoint, topic: "s"),
-                        SensorBinding(quantity: .hvac, topic: "f"), SensorBinding(quantity: .illuminance, topic: "l"),
-                        SensorBinding(quantity: .occupancy, topic: "o", occupancyKind: .presence),
-                    ]
-                ),
-            ]
-        )
+        let twin = RealDataEvaluation.robodTwin
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm xxx"
         let map: [(String, String, Quantity)] = [
