@@ -41,12 +41,11 @@ final class ScenarioRequestQueue: Service {
                 "scenario request refused: queue full", metadata: ["twin": "\(twin)", "capacity": "\(Self.capacity)"])
             let error = ScenarioError(
                 field: "request", reason: "busy: \(Self.capacity) scenario requests are waiting; retry later")
-            let id = try? ScenarioRequest.decode(message.payload).id
-            let replyTo = message.responseTopic ?? (try? ScenarioRequest.decode(message.payload).replyTo) ?? nil
-            guard let replyTo else { return }
+            let request = try? ScenarioRequest.decode(message.payload)
+            guard let replyTo = message.responseTopic ?? request?.replyTo else { return }
             handler.publish(
                 Message(
-                    topic: replyTo, payload: ScenarioAnswer.errorDocument(error, id: id ?? nil), qos: 1,
+                    topic: replyTo, payload: ScenarioAnswer.errorDocument(error, id: request?.id), qos: 1,
                     correlationData: message.correlationData))
         @unknown default:
             return

@@ -16,8 +16,6 @@ final class TwinStatusService: Service {
     private let topics: TopicScheme
     private let logger: Logger
     private let clients: Mutex<[String: MQTTClient]>
-    /// Twins whose status connection waits for `run` to connect it.
-    private let initial: [String]
 
     /// - Parameter twins: the twins that need a connection of their own from the start.
     init(twins: [TwinDefinition], base: MQTTConfiguration, topics: TopicScheme, logger: Logger) throws {
@@ -29,14 +27,14 @@ final class TwinStatusService: Service {
             clients[twin.id] = try Self.client(twin: twin.id, base: base, topics: topics, logger: logger)
         }
         self.clients = Mutex(clients)
-        initial = twins.map(\.id)
     }
 
     /// The twins that have a status connection now (for tests).
     var twins: Set<String> { clients.withLock { Set($0.keys) } }
 
     func run() async throws {
-        let startClients = clients.withLock { clients in initial.compactMap { id in clients[id].map { (id, $0) } } }
+        // The connections of the twins given at start (a reload connects its own).
+        let startClients = clients.withLock { Array($0) }
         do {
             try await cancelWhenGracefulShutdown {
                 for (_, client) in startClients { try await client.connect() }
