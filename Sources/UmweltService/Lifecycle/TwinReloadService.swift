@@ -123,17 +123,21 @@ final class TwinReloadService: Service {
                 topic: topics.status(twin: definition.id), payload: Array("offline".utf8), qos: 1, retain: true)
             outcome.removed.append(definition.id)
         }
-        let subscriptions = Router(twins: loaded).subscriptions
-        let dropped = Set(previous.router.subscriptions).subtracting(subscriptions)
+        // Unsubscribe before the swap and subscribe after it, so no message meets a router
+        // that does not know its topic.
+        let router = Router(twins: loaded)
         do {
-            try client.subscribe(subscriptions, qos: 1)
             // Topics no twin reads any more would otherwise arrive as unknown topics.
-            try client.unsubscribe(dropped.sorted())
+            try client.unsubscribe(Set(previous.router.subscriptions).subtracting(router.subscriptions).sorted())
         } catch {
-            logger.error(
-                "cannot update the subscriptions to the reloaded twins' topics", metadata: ["error": "\(error)"])
+            logger.error("cannot unsubscribe from the removed twins' topics", metadata: ["error": "\(error)"])
         }
-        registry.replace(definitions: loaded, runtimes: runtimes)
+        registry.replace(definitions: loaded, runtimes: runtimes, router: router)
+        do {
+            try client.subscribe(router.subscriptions, qos: 1)
+        } catch {
+            logger.error("cannot subscribe to the reloaded twins' topics", metadata: ["error": "\(error)"])
+        }
         await statusService?.update(
             added: loaded.filter { outcome.added.contains($0.id) }, removed: outcome.removed)
         homeAssistant?.twinsReloaded(removed: removedDefinitions)

@@ -32,8 +32,10 @@ public final class TwinRegistry: Sendable {
 
     var router: Router { state.withLock { $0.router } }
 
-    func replace(definitions: [TwinDefinition], runtimes: [String: TwinRuntime]) {
-        let generation = Generation(definitions: definitions, runtimes: runtimes, router: Router(twins: definitions))
+    /// Swaps in a new set of twins; `router` when already built from `definitions`.
+    func replace(definitions: [TwinDefinition], runtimes: [String: TwinRuntime], router: Router? = nil) {
+        let generation = Generation(
+            definitions: definitions, runtimes: runtimes, router: router ?? Router(twins: definitions))
         state.withLock { $0 = generation }
     }
 }
