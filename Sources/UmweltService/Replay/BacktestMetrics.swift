@@ -160,7 +160,10 @@ extension Backtest.Outcome {
 
     private func formatTime(_ time: Double) -> String { formatRFC3339(time) }
 
+    /// The shortest text that reads back as the same `Double`, so that scores recomputed from
+    /// the CSV files equal those in metrics.json exactly (6 significant digits flipped
+    /// coverage where an observation sat on a quantile).
     private func number(_ value: Double) -> String {
-        String(format: "%.6g", value)
+        value.isFinite ? "\(value)" : String(format: "%g", value)
     }
 }
