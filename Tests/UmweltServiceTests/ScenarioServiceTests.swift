@@ -184,6 +184,23 @@ import WorldModel
         #expect(
             String(decoding: writer.bytes, as: UTF8.self)
                 == "0,0,21,-21.5,0.0001,-0.0001,1234.5678,99999.9999,0,0,-3.1416,")
+        // Any value below 10¹¹ (where x · 10⁴ is exact), rounded or not, prints as JSONEncoder
+        // prints it rounded to four decimals (negative zero as 0, as the answer publishes it).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var values: [Double] = [10, 100, 99.99, 0.5, 1_000_000.0001, 12_345.6789, 9_999.99995, -0.00001]
+        for _ in 0..<3_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let unit = Double(state >> 11) / Double(1 << 53)
+            let magnitude = pow(10, Double(Int(state % 15)) - 4)
+            values.append((unit - 0.5) * 2 * magnitude)
+        }
+        for value in values {
+            var one = JSONByteWriter(capacity: 8)
+            one.number(value)
+            let expected = String(
+                decoding: PayloadEncoding.encode([TrajectoryValues.published(value)]), as: UTF8.self)
+            #expect("[" + String(decoding: one.bytes, as: UTF8.self) + "]" == expected, "\(value)")
+        }
     }
 
     @Test func kpisCountCO2ExcessAndDiscomfort() throws {

@@ -25,6 +25,9 @@ import WorldModel
     /// Origins: weekday mornings and afternoons after the shared history (Thursday 00:00).
     static let originHours: [Double] = [9, 13, 24 + 9, 24 + 14]
 
+    /// The learned office at each origin, learned once for both tests.
+    static let origins: [ScenarioDemoOffice] = originHours.map { ScenarioDemoOffice.learned(plusHours: $0) }
+
     /// MAE of the predicted difference relative to the mean absolute true difference, for a
     /// setpoint change in `zone` and for a doubled occupancy in `occupancyZone`.
     static func effectErrors(
@@ -32,8 +35,7 @@ import WorldModel
     ) throws -> (temperature: EffectError, co2: EffectError) {
         var temperature = EffectError()
         var co2 = EffectError()
-        for hours in originHours {
-            let office = ScenarioDemoOffice.learned(plusHours: hours)
+        for office in origins {
             let start = office.simulator.time
             let steps = office.model.configuration.horizonSteps
             let stepSeconds = office.twin.stepSeconds
@@ -64,6 +66,71 @@ import WorldModel
         return (temperature, co2)
     }
 
+    /// The meeting room's effects against the simulator's expected effect: the mean, over
+    /// `seeds` redraws of the room's future meetings (`BuildingSimulator.redrawOccupancy`,
+    /// meetings under way kept), of the difference of the simulator run twice from the same
+    /// state with that draw. The first figure (`effectErrors`) compares with one draw, the
+    /// meetings that happen to come, which the model (a presence sensor, meetings at random)
+    /// knows only as a probability.
+    static func expectedEffectErrors(zone: String, setpoint: Double, factor: Double, seeds: Int) throws
+        -> (temperature: EffectError, co2: EffectError)
+    {
+        var temperature = EffectError()
+        var co2 = EffectError()
+        for office in origins {
+            let start = office.simulator.time
+            let steps = office.model.configuration.horizonSteps
+            let stepSeconds = office.twin.stepSeconds
+            let heated = try office.model.project([
+                ScenarioOverride(zone: zone, quantity: .setpoint, action: .value(setpoint), from: start)
+            ])
+            let crowded = try office.model.project([
+                ScenarioOverride(zone: zone, quantity: .occupancy, action: .scale(factor), from: start)
+            ])
+            var temperatureEffect = [Double](repeating: 0, count: steps)
+            var co2Effect = [Double](repeating: 0, count: steps)
+            for seed in 1...seeds {
+                var drawn = office.simulator
+                drawn.redrawOccupancy(zone: zone, seed: UInt64(seed) &* 7_919)
+                var changed = drawn
+                changed.apply(.setpoint(zone: zone, celsius: setpoint))
+                var busier = drawn
+                busier.apply(.occupancyScale(zone: zone, factor: factor))
+                let base = ScenarioDemoOffice.truth(of: drawn, zone: zone, steps: steps, stepSeconds: stepSeconds)
+                let warm = ScenarioDemoOffice.truth(of: changed, zone: zone, steps: steps, stepSeconds: stepSeconds)
+                let busy = ScenarioDemoOffice.truth(of: busier, zone: zone, steps: steps, stepSeconds: stepSeconds)
+                for h in 0..<steps {
+                    temperatureEffect[h] += (warm.temperature[h] - base.temperature[h]) / Double(seeds)
+                    co2Effect[h] += (busy.co2[h] - base.co2[h]) / Double(seeds)
+                }
+            }
+            let predicted = try #require(heated.series(zone: zone, quantity: .temperature)).difference.map(\.mean)
+            temperature.add(predicted: predicted, truth: temperatureEffect)
+            let predictedCO2 = try #require(crowded.series(zone: zone, quantity: .co2)).difference.map(\.mean)
+            co2.add(predicted: predictedCO2, truth: co2Effect)
+        }
+        return (temperature, co2)
+    }
+
+    @Test func meetingRoomEffectsMatchTheSimulatorsExpectedEffect() throws {
+        let (temperature, co2) = try Self.expectedEffectErrors(
+            zone: "meeting-room", setpoint: 19, factor: 2, seeds: 12)
+        func line(_ name: String, _ error: EffectError) -> String {
+            "\(name): MAE \(error.absoluteError / Double(max(error.count, 1))) vs expected mean |Δ| "
+                + "\(error.trueSize / Double(max(error.count, 1))) → \(Int((error.relative * 100).rounded())) %"
+        }
+        print("scenario effect error against the expected effect over 12 meeting draws (4 origins × 4 h):")
+        print("  " + line("meeting-room temperature, setpoint 19 °C", temperature))
+        print("  " + line("meeting-room CO2, 2× people", co2))
+        // Target 20 %, not reached; bounds are what the model reaches, with a margin. What is
+        // left is not the effect model's: the occupancy forecast (a meeting that just began is
+        // a 50 % presence, one under way fades within half an hour), the group size a presence
+        // sensor cannot tell (2 to 8 people), and the lumped thermal model (one node for air and
+        // mass, whose fast air response to a closing valve it learns only in part).
+        #expect(temperature.relative <= 0.35)
+        #expect(co2.relative <= 0.45)
+    }
+
     @Test func predictedEffectsMatchTheSimulatorRunTwice() throws {
         let (temperature, co2) = try Self.effectErrors(
             setpointZone: "open-office", setpoint: 23, occupancyZone: "open-office", factor: 2)
@@ -79,11 +146,12 @@ import WorldModel
         print("  " + line("open-office CO2, 2× people", co2))
         print("  " + line("meeting-room CO2, 2× people", meetingCO2))
         // Target 20 %. The open office meets it: its valve follows the setpoint in the rollout
-        // (`ControlLoop`) and its people counter drives CO2. The meeting room does not, for a
-        // reason outside the effect model: whether a meeting takes place in the next four hours
-        // (its heat and CO2) is known to the simulator run twice but only as a probability to
-        // the model (a presence sensor, meetings at random), so the error of the effect is
-        // mostly the error of the occupancy forecast. Its bounds are what the model reaches.
+        // (`ControlLoop`) and its people counter drives CO2. The meeting room does not: whether
+        // a meeting takes place in the next four hours (its heat and CO2) is known to the
+        // simulator run twice but only as a probability to the model (a presence sensor,
+        // meetings at random). `meetingRoomEffectsMatchTheSimulatorsExpectedEffect` compares
+        // with the expected effect over redrawn meetings instead. Its bounds here are what the
+        // model reached before that comparison existed.
         #expect(temperature.relative <= 0.2)
         #expect(co2.relative <= 0.2)
         #expect(meetingTemperature.relative <= 0.6)

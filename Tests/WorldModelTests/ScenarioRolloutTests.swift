@@ -61,4 +61,21 @@ import UmweltCore
             #expect(valve.scenario.allSatisfy { ($0 ?? 0) >= 0 && ($0 ?? 0) <= 1 })
         }
     }
+
+    /// `level` and `constantDifference` are collinear: moving a wrong-signed one into the other
+    /// keeps the function of the level, so clipping afterwards does not change the decay rate.
+    @Test func mergingCollinearTermsKeepsTheFunction() {
+        let terms: [FeatureTerm] = [.bias, .level, .previousChange, .constantDifference(value: 420)]
+        for raw in [[-0.35, -0.196, 0.026, -0.129], [0.083, 0.032, -0.029, 0.168], [0.1, -0.2, 0, 0.3]] {
+            var merged = raw
+            TwinModel.mergeConstantDifference(&merged, terms: terms, reference: 600, scale: 100)
+            #expect(merged[1] <= 0 && merged[3] >= 0)
+            for y in [380.0, 420, 600, 1_400] {
+                func f(_ theta: [Double]) -> Double {
+                    theta[0] + theta[1] * (y - 600) / 100 + theta[3] * (420 - y) / 100
+                }
+                #expect(abs(f(merged) - f(raw)) < 1e-12)
+            }
+        }
+    }
 }

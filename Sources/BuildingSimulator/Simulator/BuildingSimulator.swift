@@ -127,6 +127,15 @@ public struct BuildingSimulator: Sendable {
         }
     }
 
+    /// Redraws the future visits of `zone` from the occupancy stream `seed`: visits under way
+    /// keep their end, later ones (today's and every later day's) are drawn anew. Runs from one
+    /// state with different seeds give the spread of what may happen next, e.g. the expected
+    /// effect of a change over the meetings that may or may not come.
+    public mutating func redrawOccupancy(zone: String, seed: UInt64) {
+        let local = clock.localTime(at: time)
+        update(zone) { $0.redrawOccupancy(seed: seed, local: local) }
+    }
+
     private mutating func update(_ zone: String, _ change: (inout ZoneSimulation) -> Void) {
         guard let index = zones.firstIndex(where: { $0.id == zone }) else { return }
         change(&zones[index])

@@ -120,6 +120,20 @@ struct ZoneSimulation: Sendable {
         }
     }
 
+    /// Redraws the visits that have not begun at `local` from a fresh occupancy stream `seed`
+    /// (later days draw from that stream too): visits under way keep their end, later ones come
+    /// from a new plan for the day, without those that start before the last kept visit ends
+    /// (one group at a time, as in a meeting room).
+    mutating func redrawOccupancy(seed: UInt64, local: LocalTime) {
+        occupancyRandom = SimulationRandom(seed: seed, stream: "occupancy/" + id)
+        let now = local.secondsOfDay
+        let kept = plan.visits.filter { $0.start <= now }
+        let keptEnd = kept.map(\.end).max() ?? -.infinity
+        let fresh = OccupancyPlan.make(role: role, isWeekend: local.isWeekend, random: &occupancyRandom)
+        plan = OccupancyPlan(visits: kept + fresh.visits.filter { $0.start > now && $0.start >= keptEnd })
+        plannedDay = local.dayNumber
+    }
+
     /// Mechanical ventilation fan level: on weekdays 06:30–19:00 (and whenever someone is
     /// present) at 40 % plus 60 % of the design occupancy share (demand control), off otherwise.
     static func ventilationLevel(local: LocalTime, occupants: Int, designOccupants: Int) -> Double {

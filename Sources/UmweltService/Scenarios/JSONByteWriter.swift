@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Output matches `JSONEncoder` with sorted keys for what it writes: strings escaped the same
 /// way (including `\/`), numbers rounded to at most four decimals written as their shortest
-/// decimal (`21`, `21.5`, `0.0001`), non-finite numbers as 0. The caller writes keys in
-/// sorted order.
+/// decimal (`21`, `21.5`, `0.0001`; exact below 10¹¹, where x · 10⁴ is), non-finite numbers and
+/// negative zero as 0. The caller writes keys in sorted order.
 struct JSONByteWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -65,6 +65,8 @@ struct JSONByteWriter: ~Copyable {
     }
 
     mutating func raw(_ byte: UInt8) { append(byte) }
+
+    mutating func raw(_ bytes: UnsafeRawBufferPointer) { append(bytes) }
 
     mutating func raw(_ other: [UInt8]) {
         other.withUnsafeBytes { append($0) }
@@ -131,38 +133,50 @@ struct JSONByteWriter: ~Copyable {
             append(UInt8(ascii: "0"))
             return
         }
-        // Digits right to left into a 24-byte scratch, then one append.
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { buffer in
-            var end = 24
-            var magnitude = scaled.magnitude
-            var fraction = Int(magnitude % 10_000)
-            magnitude /= 10_000
-            if fraction != 0 {
-                var width = 4
-                while fraction % 10 == 0 {
-                    fraction /= 10
-                    width -= 1
-                }
-                for _ in 0..<width {
-                    end -= 1
-                    buffer[end] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                    fraction /= 10
-                }
-                end -= 1
-                buffer[end] = UInt8(ascii: ".")
-            }
-            repeat {
-                end -= 1
-                buffer[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if scaled < 0 {
-                end -= 1
-                buffer[end] = UInt8(ascii: "-")
-            }
-            append(UnsafeRawBufferPointer(rebasing: buffer[end...]))
+        // At most 21 bytes: sign, 15 integer digits, point, 4 decimals. Written in place.
+        guard reserve(24) else { return }
+        var end = base + count
+        if scaled < 0 {
+            end.pointee = UInt8(ascii: "-")
+            end += 1
         }
+        let magnitude = scaled.magnitude
+        var integral = magnitude / 10_000
+        let fraction = Int(magnitude % 10_000)
+        let pairs = Self.digitPairs.utf8Start
+        var width = 1
+        var bound: UInt64 = 10
+        while integral >= bound && width < 19 {
+            width += 1
+            bound &*= 10
+        }
+        // Integer digits two at a time from the right.
+        var k = width
+        while integral >= 100 {
+            let pair = Int(integral % 100) * 2
+            integral /= 100
+            k -= 2
+            end[k] = pairs[pair]
+            end[k + 1] = pairs[pair + 1]
+        }
+        if integral >= 10 {
+            end[0] = pairs[Int(integral) * 2]
+            end[1] = pairs[Int(integral) * 2 + 1]
+        } else {
+            end[0] = UInt8(ascii: "0") + UInt8(integral)
+        }
+        end += width
+        if fraction != 0 {
+            // All four decimals, then only up to the last that is not zero.
+            end[0] = UInt8(ascii: ".")
+            end[1] = pairs[(fraction / 100) * 2]
+            end[2] = pairs[(fraction / 100) * 2 + 1]
+            end[3] = pairs[(fraction % 100) * 2]
+            end[4] = pairs[(fraction % 100) * 2 + 1]
+            let decimals = fraction % 10 != 0 ? 4 : fraction % 100 != 0 ? 3 : fraction % 1_000 != 0 ? 2 : 1
+            end += decimals + 1
+        }
+        count = end - base
     }
 
     /// Decimal digits of `value` (no sign).
@@ -191,4 +205,10 @@ struct JSONByteWriter: ~Copyable {
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
+
+    /// "00", "01", … "99" one after the other.
+    private static let digitPairs: StaticString = """
+        0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+        5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+        """
 }

@@ -6,17 +6,26 @@ extension ScenarioAnswer {
     /// (`JSONByteWriter`): the same document `JSONEncoder` with `.sortedKeys` gives, about 20
     /// times faster on a 100-zone answer (no intermediate objects; point times encoded once).
     public var json: [UInt8] {
-        // Written straight into the array's storage, sized generously: pages never written
-        // are never touched, so the slack costs address space, not memory or time.
-        let pointCount = zones.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.baseline.count * 3 } }
-        let labels = timeLabels.map(JSONByteWriter.encoded)
-        let longest = labels.map(\.count).max() ?? 0
-        var bound = pointCount * (160 + longest) + kpis.count * 1_024 + 65_536
+        // Written straight into the array's storage, sized by a tight bound: each point's keys
+        // and punctuation, its time and three numbers as long as the longest number written
+        // (`JSONByteWriter.number` prints at most 4 decimals). A tight buffer stays within
+        // the allocator's reusable heap (an oversized one is a fresh mapping each time, whose
+        // pages fault in one by one); should the bound be short, the buffer doubles.
+        let labels = TimeLabels(timeLabels)
+        let pointCount = trajectories.reduce(0) { $0 + 3 * $1.count }
+        // Sign, integer digits, point and four decimals.
+        let numberBytes = largestValue < 1e14 ? 7 + Int(log10(max(largestValue, 1)).rounded(.down)) : 32
+        let pointBytes = "{\"mean\":,\"p10\":,\"p90\":,\"time\":},".utf8.count + labels.longest + 3 * numberBytes
+        let targetBytes = PayloadEncoding.encode(targets)
+        let names = (id?.utf8.count ?? 0) + twin.utf8.count + trajectories.reduce(0) { $0 + $1.zone.utf8.count }
+        var bound =
+            pointCount * pointBytes + (kpis.count + trajectories.count) * 1_024 + 6 * names + targetBytes.count
+            + 65_536
         while true {
             var overflowed = false
             let document = [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialized in
                 var writer = JSONByteWriter(into: buffer)
-                write(to: &writer, labels: labels)
+                write(to: &writer, labels: labels, targets: targetBytes)
                 overflowed = writer.overflowed
                 initialized = overflowed ? 0 : writer.count
             }
@@ -25,7 +34,7 @@ extension ScenarioAnswer {
         }
     }
 
-    private func write(to writer: inout JSONByteWriter, labels: [[UInt8]]) {
+    private func write(to writer: inout JSONByteWriter, labels: TimeLabels, targets targetBytes: [UInt8]) {
         writer.raw("{")
         writer.key("horizon_steps", first: true)
         writer.integer(horizon_steps)
@@ -50,51 +59,74 @@ extension ScenarioAnswer {
         writer.key("step_seconds")
         writer.integer(step_seconds)
         writer.key("targets")
-        writer.raw(PayloadEncoding.encode(targets))
+        writer.raw(targetBytes)
         writer.key("twin")
         writer.string(twin)
         writer.key("zones")
         writer.raw("{")
-        for (n, zone) in zones.keys.sorted().enumerated() {
-            guard let quantities = zones[zone] else { continue }
-            writer.key(zone, first: n == 0)
-            writer.raw("{")
-            for (m, quantity) in quantities.keys.sorted().enumerated() {
-                guard let trajectories = quantities[quantity] else { continue }
-                writer.key(quantity, first: m == 0)
-                writer.raw("{\"baseline\":")
-                write(trajectories.baseline, labels: labels, to: &writer)
-                writer.raw(",\"difference\":")
-                write(trajectories.difference, labels: labels, to: &writer)
-                writer.raw(",\"scenario\":")
-                write(trajectories.scenario, labels: labels, to: &writer)
-                writer.raw("}")
+        var zone: String?
+        for trajectory in trajectories {
+            if trajectory.zone != zone {
+                if zone != nil { writer.raw("}") }
+                writer.key(trajectory.zone, first: zone == nil)
+                writer.raw("{")
+                writer.key(trajectory.quantity, first: true)
+                zone = trajectory.zone
+            } else {
+                writer.key(trajectory.quantity)
             }
+            writer.raw("{\"baseline\":")
+            Self.write(trajectory, .baseline, labels: labels, to: &writer)
+            writer.raw(",\"difference\":")
+            Self.write(trajectory, .difference, labels: labels, to: &writer)
+            writer.raw(",\"scenario\":")
+            Self.write(trajectory, .scenario, labels: labels, to: &writer)
             writer.raw("}")
         }
+        if zone != nil { writer.raw("}") }
         writer.raw("}}")
     }
 
-    /// Points `[{"mean","p10","p90","time"}…]`; the time of point `n` is usually `timeLabels[n]`
-    /// (then its pre-encoded bytes are copied).
-    private func write(_ points: [Point], labels: [[UInt8]], to writer: inout JSONByteWriter) {
+    /// The JSON strings of the point times, one after the other (point `n` has time `n`).
+    struct TimeLabels {
+        var bytes: [UInt8] = []
+        /// Label `n` is `bytes[ends[n − 1]..<ends[n]]` (from 0 for the first).
+        var ends: [Int] = []
+        var longest = 0
+
+        init(_ labels: [String]) {
+            for label in labels {
+                let encoded = JSONByteWriter.encoded(label)
+                bytes += encoded
+                ends.append(bytes.count)
+                longest = max(longest, encoded.count)
+            }
+        }
+    }
+
+    /// Points `[{"mean","p10","p90","time"}…]` of one part of a trajectory.
+    private static func write(
+        _ trajectory: TrajectoryValues, _ part: TrajectoryValues.Part, labels: TimeLabels,
+        to writer: inout JSONByteWriter
+    ) {
         writer.raw("[")
-        points.withUnsafeBufferPointer { points in
-            timeLabels.withUnsafeBufferPointer { timeLabels in
-                for n in points.indices {
-                    writer.raw(n == 0 ? "{\"mean\":" : ",{\"mean\":")
-                    writer.number(points[n].mean)
-                    writer.raw(",\"p10\":")
-                    writer.number(points[n].p10)
-                    writer.raw(",\"p90\":")
-                    writer.number(points[n].p90)
-                    writer.raw(",\"time\":")
-                    if n < labels.count, points[n].time == timeLabels[n] {
-                        writer.raw(labels[n])
-                    } else {
-                        writer.string(points[n].time)
+        trajectory.values.withUnsafeBufferPointer { values in
+            labels.bytes.withUnsafeBytes { bytes in
+                labels.ends.withUnsafeBufferPointer { ends in
+                    for n in 0..<trajectory.count {
+                        let i = trajectory.index(part, n)
+                        writer.raw(n == 0 ? "{\"mean\":" : ",{\"mean\":")
+                        writer.number(values[i])
+                        writer.raw(",\"p10\":")
+                        writer.number(values[i + 1])
+                        writer.raw(",\"p90\":")
+                        writer.number(values[i + 2])
+                        writer.raw(",\"time\":")
+                        let label = min(n, ends.count - 1)
+                        let from = label == 0 ? 0 : ends[label - 1]
+                        writer.raw(UnsafeRawBufferPointer(rebasing: bytes[from..<ends[label]]))
+                        writer.raw("}")
                     }
-                    writer.raw("}")
                 }
             }
         }

@@ -34,11 +34,15 @@ public struct ScenarioAnswer: Sendable, Encodable {
     public var start: String
     public var step_seconds: Int
     public var horizon_steps: Int
-    public var zones: [String: [String: Trajectories]]
     public var kpis: [String: ZoneKPIs]
     public var targets: [OptimumStart]
     /// The point times of the answer, formatted once (`json` writes their bytes once too).
     var timeLabels: [String] = []
+    /// The points of every zone and climate quantity, sorted by zone and quantity name
+    /// (`zones` builds the nested document from them).
+    var trajectories: [TrajectoryValues] = []
+    /// The largest magnitude of any point value (sizes the JSON buffer).
+    var largestValue = 0.0
 
     enum CodingKeys: String, CodingKey {
         case twin, id, start, step_seconds, horizon_steps, zones, kpis, targets
@@ -56,19 +60,15 @@ public struct ScenarioAnswer: Sendable, Encodable {
         start = formatRFC3339(window.start)
         step_seconds = model.twin.stepSeconds
         horizon_steps = window.count
-        zones = [:]
         kpis = [:]
         // Every series shares the point times: format them once.
-        let labels = (0..<window.count).map { formatRFC3339(window.start + Double($0) * window.stepSeconds) }
-        timeLabels = labels
-        func points(_ slice: ArraySlice<ForecastPoint>) -> [Point] {
-            slice.enumerated().map { Self.point($0.element, time: labels[min($0.offset, labels.count - 1)]) }
+        timeLabels = (0..<window.count).map { formatRFC3339(window.start + Double($0) * window.stepSeconds) }
+        var largest = 0.0
+        trajectories = projection.series.filter(\.quantity.isClimate).map {
+            TrajectoryValues($0, window: window, largest: &largest)
         }
-        for series in projection.series where series.quantity.isClimate {
-            zones[series.zone, default: [:]][series.quantity.name] = Trajectories(
-                baseline: points(window.slice(series.baseline)), scenario: points(window.slice(series.scenario)),
-                difference: points(window.slice(series.difference)))
-        }
+        trajectories.sort { ($0.zone, $0.quantity) < ($1.zone, $1.quantity) }
+        largestValue = largest
         for zone in model.twin.zones where zone.kind == .indoor {
             guard
                 projection.series(zone: zone.id, quantity: .temperature) != nil
@@ -84,12 +84,6 @@ public struct ScenarioAnswer: Sendable, Encodable {
             optima.append(try OptimumStart(target: target, field: "targets[\(n)]", request: request, model: model))
         }
         targets = optima
-    }
-
-    static func point(_ point: ForecastPoint, time: String) -> Point {
-        Point(
-            time: time, mean: PayloadEncoding.rounded(point.mean),
-            p10: PayloadEncoding.rounded(point.p10), p90: PayloadEncoding.rounded(point.p90))
     }
 
     /// The JSON error document every door returns for a rejected request.

@@ -80,11 +80,34 @@ extension TwinModel {
         let scales = dynamics.map(\.scale)
         let ranges = dynamics.map { $0.key.quantity.possibleRange }
         let inputRanges = inputs.map { $0.key.quantity.possibleRange }
-        // Flat state, column-major blocks: column b's values start at b × count.
-        var levels = [Double](repeating: .nan, count: width * seriesCount)
-        var inputValues = [Double](repeating: .nan, count: width * inputCount)
-        var occupancyValues = [Double](repeating: .nan, count: width * max(chainCount, 1))
-        var changes = [Double](repeating: 0, count: width * seriesCount)
+        // Flat state, column-major blocks: column b's values start at b × count. Buffers of this
+        // call only (freed on return), so the step loop reads and writes them without copies.
+        func buffer(_ count: Int, _ value: Double) -> UnsafeMutableBufferPointer<Double> {
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
+            buffer.initialize(repeating: value)
+            return buffer
+        }
+        var levels = buffer(width * seriesCount, .nan)
+        let inputValues = buffer(width * inputCount, .nan)
+        let occupancyValues = buffer(width * max(chainCount, 1), .nan)
+        let changes = buffer(width * seriesCount, 0)
+        var next = buffer(width * seriesCount, .nan)
+        // Paths and input paths, [b][i][h] flattened as ((b × count + i) × H + h).
+        let paths = buffer(width * seriesCount * horizon, .nan)
+        let inputPaths = buffer(width * inputCount * horizon, .nan)
+        // One features matrix, reused by every series (the largest n_i × B), and the
+        // coefficients of all series one after the other (series i's start at program.start[i]).
+        let termCounts = (0..<seriesCount).map { program.start[$0 + 1] - program.start[$0] }
+        let features = buffer((termCounts.max() ?? 0) * width, 0)
+        let theta = buffer(program.start[seriesCount], 0)
+        let delta = buffer(width, 0)
+        defer {
+            for scratch in [
+                levels, inputValues, occupancyValues, changes, next, paths, inputPaths, features, theta, delta,
+            ] {
+                scratch.deallocate()
+            }
+        }
         for b in 0..<width {
             for i in 0..<seriesCount {
                 levels[b * seriesCount + i] = current.levels[i] ?? .nan
@@ -93,26 +116,25 @@ extension TwinModel {
             for j in 0..<inputCount { inputValues[b * inputCount + j] = current.inputs[j] ?? .nan }
             for c in 0..<chainCount { occupancyValues[b * chainCount + c] = current.occupancy[c] ?? .nan }
         }
-        var next = levels
-        // Paths and input paths, [b][i][h] flattened as ((b × count + i) × H + h).
-        var paths = [Double](repeating: .nan, count: width * seriesCount * horizon)
-        var inputPaths = [Double](repeating: .nan, count: width * inputCount * horizon)
-        var features = program.start.indices.dropLast().map { i in
-            [Double](repeating: 0, count: (program.start[i + 1] - program.start[i]) * width)
+        for i in 0..<seriesCount {
+            precondition(coefficients[i].count == termCounts[i], "one coefficient per feature term")
+            for f in 0..<termCounts[i] { theta[program.start[i] + f] = coefficients[i][f] }
         }
-        var delta = [Double](repeating: 0, count: width)
         var trigonometry = [Double](repeating: 0, count: max(2 * program.harmonics, 1))
         program.trigonometry(dayFraction: current.dayFraction, into: &trigonometry)
-        var loopOfSeries = [ControlLoop?](repeating: nil, count: seriesCount)
-        for loop in loops { loopOfSeries[loop.series] = loop }
+        var loopOfSeries = [Int](repeating: -1, count: seriesCount)
+        for (n, loop) in loops.enumerated() { loopOfSeries[loop.series] = n }
+        let gains = loops.map { $0.gainTerms(dynamics[$0.series].terms) }
         // A column that sets a loop's level itself keeps it (the valve is forced, not controlled).
-        let forcedInputs = columns.map { column in
-            Set(
-                column.changes.compactMap { change -> Int? in
-                    if case .input(let j) = change.target { return j }
-                    return nil
-                })
+        let isControlled = columns.map { column in
+            loops.map { loop in
+                !column.changes.contains { change in
+                    if case .input(let j) = change.target { return j == loop.level }
+                    return false
+                }
+            }
         }
+        let occupancyStride = max(chainCount, 1)
         for h in 1...horizon {
             let time = origin + Double(h - 1) * stepSeconds
             if h > 1 {
@@ -128,59 +150,53 @@ extension TwinModel {
             }
             for b in 1..<max(1, width) where !columns[b].changes.isEmpty {
                 apply(
-                    columns[b], column: b, inputs: &inputValues, occupancy: &occupancyValues, levels: &levels,
-                    at: time, ranges: inputRanges)
+                    columns[b], column: b, inputs: inputValues, occupancy: occupancyValues, levels: levels, at: time,
+                    ranges: inputRanges)
             }
             for b in 0..<width {
                 for j in 0..<inputCount {
                     inputPaths[(b * inputCount + j) * horizon + h - 1] = inputValues[b * inputCount + j]
                 }
             }
-            levels.withUnsafeBufferPointer { levels in
-                inputValues.withUnsafeBufferPointer { inputValues in
-                    occupancyValues.withUnsafeBufferPointer { occupancyValues in
-                        trigonometry.withUnsafeBufferPointer { trigonometry in
-                            for i in 0..<seriesCount where known[i] {
-                                let first = program.start[i]
-                                let n = program.start[i + 1] - first
-                                let reference = references[i]
-                                let scale = scales[i]
-                                features[i].withUnsafeMutableBufferPointer { features in
-                                    for b in 0..<width {
-                                        let y = levels[b * seriesCount + i]
-                                        let change = changes[b * seriesCount + i]
-                                        let levelBase = levels.baseAddress! + b * seriesCount
-                                        let inputBase = inputValues.baseAddress! + b * inputCount
-                                        let occupancyBase = occupancyValues.baseAddress! + b * max(chainCount, 1)
-                                        for f in 0..<n {
-                                            features[f * width + b] = program.value(
-                                                first + f, y: y, reference: reference, scale: scale, change: change,
-                                                levels: levelBase, inputs: inputBase, occupancy: occupancyBase,
-                                                trigonometry: trigonometry.baseAddress!)
-                                        }
-                                    }
-                                }
-                                BLAS.gemm(m: 1, n: width, k: n, a: coefficients[i], b: features[i], c: &delta)
-                                if let loop = loopOfSeries[i] {
-                                    for b in 0..<width where !forcedInputs[b].contains(loop.level) {
-                                        closeLoop(
-                                            loop, column: b, delta: &delta[b], theta: coefficients[i],
-                                            y: levels[b * seriesCount + i], scale: scale, levels: levels,
-                                            inputs: inputValues, inputPaths: &inputPaths, horizon: horizon, h: h)
-                                    }
-                                }
-                                let range = ranges[i]
-                                let limit = 2 * scale
-                                for b in 0..<width {
-                                    let y = levels[b * seriesCount + i]
-                                    let change = max(-limit, min(limit, delta[b] * scale))
-                                    let value = max(range.lowerBound, min(range.upperBound, y + change))
-                                    next[b * seriesCount + i] = value
-                                    changes[b * seriesCount + i] = value - y
-                                    paths[(b * seriesCount + i) * horizon + h - 1] = value
-                                }
-                            }
+            trigonometry.withUnsafeBufferPointer { trigonometry in
+                for i in 0..<seriesCount where known[i] {
+                    let first = program.start[i]
+                    let scale = scales[i]
+                    // Term by term, every column: one operation at a time.
+                    for f in 0..<termCounts[i] {
+                        for b in 0..<width {
+                            features[f * width + b] = program.value(
+                                first + f, y: levels[b * seriesCount + i], reference: references[i], scale: scale,
+                                change: changes[b * seriesCount + i], levels: levels.baseAddress! + b * seriesCount,
+                                inputs: inputValues.baseAddress! + b * inputCount,
+                                occupancy: occupancyValues.baseAddress! + b * occupancyStride,
+                                trigonometry: trigonometry.baseAddress!)
                         }
+                    }
+                    BLAS.gemm(
+                        m: 1, n: width, k: termCounts[i], a: theta.baseAddress! + first, b: features.baseAddress!,
+                        c: delta.baseAddress!)
+                    if loopOfSeries[i] >= 0 {
+                        let l = loopOfSeries[i]
+                        for b in 0..<width where isControlled[b][l] {
+                            loops[l].close(
+                                gain: gains[l], delta: &delta[b], theta: theta.baseAddress! + first,
+                                y: levels[b * seriesCount + i], scale: scale,
+                                levels: levels.baseAddress! + b * seriesCount,
+                                inputs: inputValues.baseAddress! + b * inputCount,
+                                inputPath: inputPaths.baseAddress! + (b * inputCount + loops[l].level) * horizon + h - 1
+                            )
+                        }
+                    }
+                    let range = ranges[i]
+                    let limit = 2 * scale
+                    for b in 0..<width {
+                        let y = levels[b * seriesCount + i]
+                        let change = max(-limit, min(limit, delta[b] * scale))
+                        let value = max(range.lowerBound, min(range.upperBound, y + change))
+                        next[b * seriesCount + i] = value
+                        changes[b * seriesCount + i] = value - y
+                        paths[(b * seriesCount + i) * horizon + h - 1] = value
                     }
                 }
             }
@@ -240,46 +256,17 @@ extension TwinModel {
             dayFractions: dayFractions)
     }
 
-    private static func optionals(_ values: ArraySlice<Double>) -> [Double?] {
+    private static func optionals(_ values: Slice<UnsafeMutableBufferPointer<Double>>) -> [Double?] {
         values.map { $0.isNaN ? nil : $0 }
-    }
-
-    /// The thermostat's command for column `b` at this step (see `ControlLoop`): moves `delta`
-    /// by the level's effect and records the level in the column's input path.
-    private func closeLoop(
-        _ loop: ControlLoop, column b: Int, delta: inout Double, theta: [Double], y: Double, scale: Double,
-        levels: UnsafeBufferPointer<Double>, inputs: UnsafeBufferPointer<Double>, inputPaths: inout [Double],
-        horizon: Int, h: Int
-    ) {
-        let inputCount = self.inputs.count
-        let setpoint = inputs[b * inputCount + loop.setpoint]
-        guard !setpoint.isNaN else { return }
-        let gain = loop.gain(
-            terms: dynamics[loop.series].terms, theta: theta, y: y, scale: scale,
-            inputs: UnsafeBufferPointer(rebasing: inputs[(b * inputCount)..<((b + 1) * inputCount)]),
-            levels: UnsafeBufferPointer(
-                rebasing: levels[(b * dynamics.count)..<((b + 1) * dynamics.count)]))
-        let current = inputs[b * inputCount + loop.level]
-        let level = current.isNaN ? 0 : current
-        let command: Double
-        if gain > 1e-9 {
-            command = max(0, min(1, level + ((setpoint - y) / scale - delta) / gain))
-        } else if y > setpoint {
-            // Above the setpoint a heating valve closes, whatever the learned gain says there.
-            command = 0
-        } else {
-            return
-        }
-        delta += (command - level) * gain
-        inputPaths[(b * inputCount + loop.level) * horizon + h - 1] = command
     }
 
     /// Applies column `b`'s overrides to its state for the step starting at `start`, each by
     /// its coverage of the interval the step's inputs act over
     /// (`ScenarioOverride.coverage(ofStepStarting:stepSeconds:)`).
     private func apply(
-        _ column: RolloutColumn, column b: Int, inputs: inout [Double], occupancy: inout [Double],
-        levels: inout [Double], at start: Double, ranges: [ClosedRange<Double>]
+        _ column: RolloutColumn, column b: Int, inputs: UnsafeMutableBufferPointer<Double>,
+        occupancy: UnsafeMutableBufferPointer<Double>, levels: UnsafeMutableBufferPointer<Double>, at start: Double,
+        ranges: [ClosedRange<Double>]
     ) {
         let inputCount = self.inputs.count
         let chainCount = max(chains.count, 1)

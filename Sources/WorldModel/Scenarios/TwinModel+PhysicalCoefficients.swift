@@ -17,12 +17,18 @@ extension TwinModel {
     /// - in [0, 0.5]·0.1: momentum (`previousChange`), so that the step response stays monotone
     ///   (real, positive poles) and no effect changes sign over the horizon.
     ///
+    /// `level` and `constantDifference` are both linear in the series' own value, so only their
+    /// sum is identified: a wrong-signed one is first moved into the other with the same
+    /// function of the level (`mergeConstantDifference`), so that clipping does not change a
+    /// learned rate of decay (CO2 towards 420 ppm).
+    ///
     /// Forecasts (`forecasts()`) keep the raw estimates; learning is unchanged.
     func physicalCoefficients() -> [[Double]] {
         dynamics.indices.map { i in
             let series = dynamics[i]
             var theta = series.rls.theta
             guard layout.dynamic[i].role == .indoor else { return theta }
+            Self.mergeConstantDifference(&theta, terms: series.terms, reference: series.reference, scale: series.scale)
             for (f, term) in series.terms.enumerated() {
                 switch term {
                 case .difference, .neighbourMean, .exchange, .constantDifference, .constantExchange, .inputDifference,
@@ -42,6 +48,29 @@ extension TwinModel {
                 }
             }
             return theta
+        }
+    }
+
+    /// With `b + θ_L (y − ref)/s + θ_C (c − y)/s` (bias, level, constant difference), moves a
+    /// positive θ_L into θ_C or a negative θ_C into θ_L, keeping the same function of `y`:
+    /// the slope `θ_L − θ_C` stays, the bias takes the intercept.
+    static func mergeConstantDifference(_ theta: inout [Double], terms: [FeatureTerm], reference: Double, scale: Double)
+    {
+        guard let bias = terms.firstIndex(of: .bias), let level = terms.firstIndex(of: .level),
+            let constant = terms.firstIndex(where: {
+                if case .constantDifference = $0 { return true }
+                return false
+            }),
+            case .constantDifference(let c) = terms[constant]
+        else { return }
+        if theta[constant] < 0 {
+            theta[bias] += theta[constant] * (c - reference) / scale
+            theta[level] -= theta[constant]
+            theta[constant] = 0
+        } else if theta[level] > 0 {
+            theta[bias] += theta[level] * (c - reference) / scale
+            theta[constant] -= theta[level]
+            theta[level] = 0
         }
     }
 }

@@ -23,14 +23,12 @@ extension TwinModel {
         var columns = [RolloutColumn.baseline]
         for overrides in scenarios { columns.append(try resolve(overrides, originIndex: k)) }
         let loops = controlLoops()
-        var coefficients = physicalCoefficients()
-        for loop in loops {
-            // With the loop closed the setpoint acts through the valve only: its direct pull,
-            // a proxy of the controller learned from confounded data, would count it twice.
-            for (f, term) in dynamics[loop.series].terms.enumerated() {
-                if case .inputDifference(let u) = term, u == loop.setpoint { coefficients[loop.series][f] = 0 }
-            }
-        }
+        // The setpoint's direct pull stays beside the closed loop: learned from closed-loop data,
+        // the valve's gain is biased low (the controller opens the valve when the zone is cold)
+        // and the pull holds the part of the controller's tracking the regression gave to the
+        // setpoint; without it every setpoint effect came too slowly
+        // (`ScenarioEffectAccuracyTests`).
+        let coefficients = physicalCoefficients()
         let drivers = rolloutDrivers(originIndex: k)
         let rollouts = rollout(
             originIndex: k, coefficients: coefficients, columns: columns, loops: loops, drivers: drivers)
