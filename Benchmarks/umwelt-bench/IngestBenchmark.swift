@@ -26,6 +26,15 @@ struct IngestBenchmark {
         /// CPU seconds of the daemon per reading (process CPU of the daemon run minus the
         /// publisher-only ceiling run).
         var daemonCPUSecondsPerReading: Double
+        /// CPU seconds per message of everything in the ceiling run: publisher, broker and
+        /// `mosquitto_sub`.
+        var ceilingPipelineCPUPerMessage: Double = .nan
+        /// CPU seconds per message of everything in the daemon run: publisher, broker and daemon.
+        var daemonPipelineCPUPerMessage: Double = .nan
+
+        /// What the throughput ratio tends to when the machine is saturated (other work
+        /// competing for both cores): the ceiling's CPU per message over the daemon run's.
+        var cpuRatio: Double { ceilingPipelineCPUPerMessage / daemonPipelineCPUPerMessage }
     }
 
     func run() async throws -> Result {
@@ -61,6 +70,7 @@ struct IngestBenchmark {
         lines.start()
         try await Task.sleep(for: .milliseconds(500))
         let ceilingCPU = BenchClock.processCPUSeconds()
+        let ceilingChildrenCPU = Self.cpuSeconds(pid: broker.pid) + Self.cpuSeconds(pid: subscriber.processIdentifier)
         let expected = messages.count
         let ceilingSeconds = try await publish(
             messages, port: broker.port, logger: logger, received: lines.count
@@ -68,6 +78,9 @@ struct IngestBenchmark {
             !subscriber.isRunning || lines.count() >= expected
         }
         let publisherCPU = BenchClock.processCPUSeconds() - ceilingCPU
+        let ceilingPipelineCPU =
+            publisherCPU + Self.cpuSeconds(pid: broker.pid) + Self.cpuSeconds(pid: subscriber.processIdentifier)
+            - ceilingChildrenCPU
         await Self.stop(subscriber)
         progress("ceiling: \(messages.count) messages in \(ceilingSeconds) s")
 
@@ -101,6 +114,7 @@ struct IngestBenchmark {
         }
         try await Task.sleep(for: .milliseconds(1500))
         let daemonCPU = BenchClock.processCPUSeconds()
+        let daemonBrokerCPU = Self.cpuSeconds(pid: broker.pid)
         let total = messages.count
         let daemonSeconds = try await publish(
             messages, port: broker.port, logger: logger,
@@ -109,6 +123,8 @@ struct IngestBenchmark {
             let snapshot = application.statistics.snapshot
             return snapshot.readingsAccepted + snapshot.readingsLate + snapshot.rejectedTotal >= total
         }
+        let daemonPipelineCPU =
+            BenchClock.processCPUSeconds() - daemonCPU + Self.cpuSeconds(pid: broker.pid) - daemonBrokerCPU
         let cpu = BenchClock.processCPUSeconds() - daemonCPU - publisherCPU
         progress("daemon: \(messages.count) messages in \(daemonSeconds) s; \(application.statistics.snapshot)")
         // Bounded: graceful shutdown first, then cancellation; never wait forever.
@@ -124,8 +140,21 @@ struct IngestBenchmark {
             messages: messages.count,
             ceilingPerSecond: Double(messages.count) / ceilingSeconds,
             daemonPerSecond: Double(messages.count) / daemonSeconds,
-            daemonCPUSecondsPerReading: cpu / Double(messages.count)
+            daemonCPUSecondsPerReading: cpu / Double(messages.count),
+            ceilingPipelineCPUPerMessage: ceilingPipelineCPU / Double(messages.count),
+            daemonPipelineCPUPerMessage: daemonPipelineCPU / Double(messages.count)
         )
+    }
+
+    /// CPU seconds (user + system) process `pid` has used, from /proc (0 if unreadable).
+    static func cpuSeconds(pid: Int32) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (comm)": state is field 3, utime and stime fields 14 and 15.
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// Polls `condition` every 10 ms until it holds or `timeout` passes; whether it held.
@@ -193,6 +222,31 @@ struct IngestBenchmark {
             + "\(PerformanceReport.format(result.daemonPerSecond, 0)) readings/s | mosquitto_sub, same publisher: "
             + "\(PerformanceReport.format(result.ceilingPerSecond, 0)) msgs/s (target ratio ≥ 0.8) | "
             + "\(PerformanceReport.format(result.daemonPerSecond / result.ceilingPerSecond, 2)) |"
+    }
+
+    /// The CPU side of `result`: CPU per message of both runs and their ratio.
+    static func cpuLine(_ result: Result, live: Bool = false) -> String {
+        "| ingest CPU, \(live ? "live" : "replay") shape: publisher + broker + daemon "
+            + "\(PerformanceReport.format(result.daemonPipelineCPUPerMessage * 1e6, 1)) µs/msg | publisher + broker + "
+            + "mosquitto_sub \(PerformanceReport.format(result.ceilingPipelineCPUPerMessage * 1e6, 1)) µs/msg | "
+            + "CPU ratio (the throughput ratio on a saturated machine) \(PerformanceReport.format(result.cpuRatio, 2)) |"
+    }
+
+    /// The median ratio of repeated runs (each ceiling and daemon pair measured back to back,
+    /// so a load change between pairs moves both), with every ratio.
+    static func summary(_ results: [Result], live: Bool = false) -> String {
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1
+                ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let ratios = results.map { $0.daemonPerSecond / $0.ceilingPerSecond }
+        let cpuRatios = results.map(\.cpuRatio)
+        return "| ingest, \(live ? "live" : "replay") shape, median of \(ratios.count) runs | ratio "
+            + "\(PerformanceReport.format(median(ratios), 2)) (runs: "
+            + ratios.map { PerformanceReport.format($0, 2) }.joined(separator: ", ") + ") | CPU ratio "
+            + "\(PerformanceReport.format(median(cpuRatios), 2)) (runs: "
+            + cpuRatios.map { PerformanceReport.format($0, 2) }.joined(separator: ", ") + ") |"
     }
 
     static func yaml(_ building: BenchBuilding) -> String {
@@ -274,6 +328,8 @@ final class Watchdog: Sendable {
 final class BenchBroker: Sendable {
     let port: Int
     private let process = Process()
+    /// The broker's process id (its CPU time is part of both runs).
+    var pid: Int32 { process.processIdentifier }
     private let directory: URL
 
     init() throws {

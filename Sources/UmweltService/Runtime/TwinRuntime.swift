@@ -32,6 +32,8 @@ public actor TwinRuntime {
     var forecastScorer: ForecastScorer
     /// Wall-clock time of the newest checkpoint this runtime wrote.
     private(set) var lastCheckpointTime: Double?
+    /// Spaces out forecast publications while the twin catches up with history.
+    private var forecastThrottle = ForecastThrottle()
 
     struct SensorKey: Hashable {
         var zone: String
@@ -153,7 +155,7 @@ public actor TwinRuntime {
                 reading.time = arrivalTime
                 clockAhead += 1
             }
-            if !liveClock, let dataTime = model.dataTime,
+            if !liveClock, !arrivalTimedSensors.isEmpty, let dataTime = model.dataTime,
                 arrivalTimedSensors.contains(SensorKey(zone: reading.zone, index: reading.sensorIndex))
             {
                 reading.time = dataTime
@@ -178,22 +180,54 @@ public actor TwinRuntime {
         unsavedReadings.append(contentsOf: accepted)
         unsavedReadings.append(contentsOf: lateReadings)
         if let dataTime = model.dataTime {
-            handle(measuredAdvance(to: dataTime))
+            advance(to: dataTime, wallClock: arrivalTime)
         }
     }
 
-    /// Lets the wall clock close steps of sensors without payload timestamps.
+    /// Publishes the newest forecast a burst held back (once due), and lets the wall clock
+    /// close steps of sensors without payload timestamps.
     func tick(wallClock: Double) {
+        publishHeldForecast()
         guard !arrivalTimedSensors.isEmpty, isDataClockLive(wallClock: wallClock) else { return }
-        handle(measuredAdvance(to: wallClock))
+        advance(to: wallClock, wallClock: wallClock)
+    }
+
+    /// Closes the steps up to data time `time`, then publishes their anomaly events and the
+    /// newest forecast. A live twin forecasts the newest step it closes; a twin catching up
+    /// with history (data clock behind the wall clock) learns every step on the training
+    /// path and publishes the newest forecast as `ForecastThrottle` allows.
+    private func advance(to time: Double, wallClock: Double) {
+        let catchingUp = !isDataClockLive(wallClock: wallClock)
+        let reports = measuredAdvance(to: time, purpose: catchingUp ? .train : .forecastNewest)
+        guard let newest = reports.last else { return }
+        handle(reports)
+        if catchingUp {
+            forecastThrottle.hold()
+            publishHeldForecast()
+        } else {
+            publishForecasts(newest.forecasts)
+            publishStates()
+            forecastThrottle.published(at: ContinuousClock.now, cost: nil)
+        }
+    }
+
+    /// Publishes the forecast and states of the newest step when one is held back and due.
+    private func publishHeldForecast() {
+        let start = ContinuousClock.now
+        guard forecastThrottle.isDue(now: start), model.lastClosedStep != nil else { return }
+        let forecasts = model.forecasts()
+        forecastScorer.issue(forecasts)
+        publishForecasts(forecasts)
+        publishStates()
+        let end = ContinuousClock.now
+        forecastThrottle.published(at: end, cost: end - start)
     }
 
     /// `model.advance(to:)`, timed for `umwelt_step_update_duration_seconds` when steps close.
-    private func measuredAdvance(to time: Double) -> [StepReport] {
+    private func measuredAdvance(to time: Double, purpose: StepPurpose) -> [StepReport] {
         let clock = ContinuousClock()
         let start = clock.now
-        // Only the newest forecast is published: earlier steps of a burst train (no rollouts).
-        let reports = model.advance(to: time, purpose: .forecastNewest)
+        let reports = model.advance(to: time, purpose: purpose)
         if !reports.isEmpty { recordMetrics(reports, duration: clock.now - start) }
         return reports
     }
@@ -203,14 +237,15 @@ public actor TwinRuntime {
         return abs(wallClock - dataTime) <= 2 * Double(definition.stepSeconds)
     }
 
+    /// Buffers every closed step for the store and publishes its anomaly events (each step's,
+    /// whatever the forecast throttle does).
     private func handle(_ reports: [StepReport]) {
         guard !reports.isEmpty else { return }
-        let encoder = JSONEncoder()
         var events = 0
         var openedKinds: [String] = []
         for report in reports {
-            if let payload = try? encoder.encode(report.step) {
-                unsavedSteps.append(StoredStep(start: report.step.start, payload: Array(payload)))
+            if let payload = Self.storedPayload(report.step) {
+                unsavedSteps.append(StoredStep(start: report.step.start, payload: payload))
             }
             for event in report.events {
                 events += 1
@@ -220,20 +255,19 @@ public actor TwinRuntime {
         }
         statistics.recordSteps(reports.count, anomalyEvents: events)
         statistics.recordAnomaliesOpened(kinds: openedKinds)
-        // A burst (replay, simulation, gateway flush) closes many steps at once: only the
-        // newest forecast matters to subscribers of the retained topics.
-        if let last = reports.last {
-            publishForecasts(last.forecasts)
-            publishStates()
-        }
     }
 
     private func publishForecasts(_ forecasts: [SeriesForecast]) {
         guard let publisher else { return }
+        // The series of one step share their points' times: formatted once.
+        var times: (issuedAt: Double, step: Int, labels: [[UInt8]])?
         for forecast in forecasts {
-            let document = PayloadEncoding.forecastDocument(twin: definition.id, forecast)
+            if times.map({ $0.issuedAt != forecast.issuedAt || $0.step != forecast.stepSeconds }) ?? true {
+                times = (forecast.issuedAt, forecast.stepSeconds, Self.pointTimes(forecast))
+            }
+            let payload = Self.forecastPayload(twin: definition.id, forecast, times: times?.labels)
             let topic = topics.forecast(twin: definition.id, zone: forecast.zone, quantity: forecast.quantity)
-            publisher.publish(topic: topic, payload: PayloadEncoding.encode(document), qos: 1, retain: true)
+            publisher.publish(topic: topic, payload: payload, qos: 1, retain: true)
         }
     }
 
