@@ -67,17 +67,22 @@ enum ModelBenchmarks {
     }
 
     /// Memory per zone: the encoded checkpoint size, and the RSS growth of holding 16 decoded,
-    /// warmed-up models (each mutated once; 16, so that reused free memory does not hide it).
-    static func memoryPerZone(zones: Int) throws -> (checkpointBytes: Double, residentBytes: Double) {
+    /// models warmed up for `steps` steps (each mutated once; 16, so that reused free memory
+    /// does not hide it). After 60 steps the calibrators' long rings are partly empty; after a
+    /// horizon (300 steps at 24 h) they are full: the steady state.
+    static func memoryPerZone(zones: Int, steps: Int = 60, checkpointPath: String? = nil) throws -> (
+        checkpointBytes: Double, residentBytes: Double
+    ) {
         let building = BenchBuilding(zones: zones)
         var model = TwinModel(twin: building.twin, configuration: ModelConfiguration(twin: building.twin))
-        for k in 0..<60 { feed(&model, building, step: k) }
+        for k in 0..<steps { feed(&model, building, step: k) }
         let checkpoint = try JSONEncoder().encode(model)
+        if let checkpointPath { try checkpoint.write(to: URL(fileURLWithPath: checkpointPath)) }
         let before = BenchClock.residentBytes()
         var copies: [TwinModel] = []
         for _ in 0..<16 {
             var copy = try JSONDecoder().decode(TwinModel.self, from: checkpoint)
-            feed(&copy, building, step: 60)
+            feed(&copy, building, step: steps)
             copies.append(copy)
         }
         let after = BenchClock.residentBytes()

@@ -23,6 +23,12 @@ struct TrainingBenchmark {
     /// Steps timed on the cheap paths; the full 24 h path is timed on `fullSteps`.
     var steps = 576
     var fullSteps = 48
+    /// Only the 24 h training path, the floor and memory per zone (for profiling).
+    var trainingOnly = false
+    /// Where to write the memory benchmark's checkpoint, if anywhere.
+    var checkpointPath: String?
+    /// Measure only the memory per zone, after this many steps.
+    var memorySteps: Int?
 
     struct Figure {
         var name: String
@@ -34,14 +40,40 @@ struct TrainingBenchmark {
         var yearFor100ZonesSeconds: Double { nanosecondsPerZoneStep * 105_120 * 100 / 1e9 }
     }
 
-    func run() -> [String] {
+    func run() throws -> [String] {
+        if let memorySteps {
+            // Alone in its process: freed memory of an earlier measurement would hide the growth.
+            let memory = try ModelBenchmarks.memoryPerZone(zones: zones, steps: memorySteps)
+            return [
+                "Memory per zone (\(zones) zones) after \(memorySteps) steps: checkpoint "
+                    + "\(Self.format(memory.checkpointBytes / 1024, 1)) KiB, "
+                    + "RSS \(Self.format(memory.residentBytes / 1024, 1)) KiB."
+            ]
+        }
         let trainDay = time("training (learn only), 24 h horizon", horizon: 288, purpose: .train, steps: steps)
+        let floor = rlsFloor()
+        let memory = try ModelBenchmarks.memoryPerZone(zones: zones, checkpointPath: checkpointPath)
+        let memoryLine =
+            "Memory per zone (\(zones) zones) after 60 steps: checkpoint "
+            + "\(Self.format(memory.checkpointBytes / 1024, 1)) KiB, RSS \(Self.format(memory.residentBytes / 1024, 1)) KiB "
+            + "(steady state, every ring full: `umwelt-bench model --memory-steps 300`)."
+        if trainingOnly {
+            return [
+                "| path | ns/zone-step | a year × 100 zones | vs RLS floor |",
+                "|---|---|---|---|",
+                "| \(trainDay.name) | \(Self.format(trainDay.nanosecondsPerZoneStep, 0)) | "
+                    + "\(Self.format(trainDay.yearFor100ZonesSeconds, 1)) s | "
+                    + "\(Self.format(trainDay.nanosecondsPerZoneStep / floor.nanosecondsPerZoneStep, 1))× |",
+                "| \(floor.name) | \(Self.format(floor.nanosecondsPerZoneStep, 0)) | "
+                    + "\(Self.format(floor.yearFor100ZonesSeconds, 1)) s | 1.0× |",
+                "", memoryLine,
+            ]
+        }
         let trainBacktest = time("training (learn only), 48-step horizon", horizon: 48, purpose: .train, steps: steps)
         let full48 = time(
             "full path, forecasts at every origin, 48 steps", horizon: 48, purpose: .forecast, steps: steps)
         let full288 = time(
             "full path, forecasts at every origin, 24 h", horizon: 288, purpose: .forecast, steps: fullSteps)
-        let floor = rlsFloor()
         let backtest = endToEndBacktest()
         var lines = [
             "",
@@ -61,6 +93,7 @@ struct TrainingBenchmark {
         }
         lines.append("")
         lines.append("Target: a year of 5-minute data for 100 zones in < 10 s (≤ 951 ns/zone-step).")
+        lines.append(memoryLine)
         return lines
     }
 

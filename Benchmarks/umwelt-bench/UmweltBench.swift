@@ -35,9 +35,18 @@ struct UmweltBench: AsyncParsableCommand {
 
         @Option(help: "Zones of the generated building.") var zones = 100
         @Option(help: "Steps timed on the training and 48-step paths.") var steps = 576
+        @ArgumentParser.Flag(help: "Only the training path at 24 h, the RLS floor and memory per zone (profiling).")
+        var trainingOnly = false
+        @Option(help: "Write the memory benchmark's checkpoint (JSON) to this file.") var checkpoint: String?
+        @Option(help: "Only the memory per zone, after this many steps (300: every calibration ring full).")
+        var memorySteps: Int?
 
         func run() async throws {
-            for line in TrainingBenchmark(zones: zones, steps: steps).run() { print(line) }
+            var benchmark = TrainingBenchmark(zones: zones, steps: steps)
+            benchmark.trainingOnly = trainingOnly
+            benchmark.checkpointPath = checkpoint
+            benchmark.memorySteps = memorySteps
+            for line in try benchmark.run() { print(line) }
         }
     }
 
@@ -50,11 +59,20 @@ struct UmweltBench: AsyncParsableCommand {
         @ArgumentParser.Flag(help: "Live shape: readings timed now (steps close on the wall clock).")
         var live = false
 
+        @Option(help: "Ceiling and daemon runs, alternating; the median ratio is reported.")
+        var repetitions = 1
+
         func run() async throws {
             var benchmark = IngestBenchmark()
             benchmark.live = live
-            let result = try await benchmark.run()
-            print(IngestBenchmark.line(result, live: live))
+            var results: [IngestBenchmark.Result] = []
+            for _ in 0..<max(1, repetitions) {
+                let result = try await benchmark.run()
+                print(IngestBenchmark.line(result, live: live))
+                print(IngestBenchmark.cpuLine(result, live: live))
+                results.append(result)
+            }
+            if results.count > 1 { print(IngestBenchmark.summary(results, live: live)) }
         }
     }
 }

@@ -33,8 +33,9 @@ import UmweltCore
         #expect(model.forecasts() == restored.forecasts())
         #expect(model.zoneStates() == restored.zoneStates())
         #expect(model.parameters() == restored.parameters())
-        // Bumped whenever the encoding changes (2: calibrator corrections, valve heat with a setpoint).
-        #expect(TwinModel.checkpointVersion == 2)
+        // Bumped whenever the encoding changes (2: calibrator corrections, valve heat with a setpoint;
+        // 3: sparse long calibration anchors, layout indices).
+        #expect(TwinModel.checkpointVersion == 3)
     }
 
     /// Number of scalars (numbers, strings, booleans, nulls) in a JSON document.

@@ -9,6 +9,15 @@ import UmweltCore
 /// reads files: runs only when UMWELT_DATA_EVALUATION is set to the data folder.
 @Suite struct RealDataEvaluation {
     static let folder = ProcessInfo.processInfo.environment["UMWELT_DATA_EVALUATION"]
+    static let dumpFolder = ProcessInfo.processInfo.environment["UMWELT_DATA_DUMP"]
+
+    static func writeDump(_ scores: [Quantity: Score], prefix: String) {
+        guard let dumpFolder else { return }
+        for (quantity, score) in scores {
+            let text = "step,horizon,mean,persistence,p10,p90,observed,scored\n" + score.dump.joined(separator: "\n")
+            try? text.write(toFile: "\(dumpFolder)/\(prefix)-\(quantity.name).csv", atomically: true, encoding: .utf8)
+        }
+    }
 
     /// The UCI office as the evaluations model it (one zone, topics are column letters).
     static let uciTwin: TwinDefinition = {
@@ -59,12 +68,17 @@ import UmweltCore
         var pending: [Int: [Int: (Double, Double)]] = [:]
         var inside: [Int: Int] = [:]
         var band: [Int: [Int: (Double, Double)]] = [:]
+        /// With UMWELT_DATA_DUMP set: every scored pair, `step,horizon,mean,persistence,p10,p90,observed,scored`.
+        var dump: [String] = []
 
         mutating func take(_ report: StepReport, key: SeriesKey, scoreFrom: Double, brier: Bool = false) {
             let k = Int(report.step.start / 300)
             if let value = report.step.values[key]?.mean {
                 let y = brier ? (value >= 0.5 ? 1.0 : 0.0) : value
                 for h in RealDataEvaluation.horizons {
+                    if RealDataEvaluation.dumpFolder != nil, let (f, p) = pending[h]?[k], let (lo, hi) = band[h]?[k] {
+                        dump.append("\(k),\(h),\(f),\(p),\(lo),\(hi),\(y),\(report.step.start >= scoreFrom ? 1 : 0)")
+                    }
                     if let (f, p) = pending[h]?[k], report.step.start >= scoreFrom {
                         model[h, default: 0] += brier ? (f - y) * (f - y) : abs(f - y)
                         persistence[h, default: 0] += brier ? (p - y) * (p - y) : abs(p - y)
@@ -106,13 +120,17 @@ import UmweltCore
     }
 
     @Test(.enabled(if: folder != nil)) func uciOffice() throws {
-        let text = try String(contentsOfFile: Self.folder! + "/uci-occupancy/datatraining.txt", encoding: .utf8)
+        // UMWELT_UCI_FILE and UMWELT_UCI_SCORE_FROM evaluate another UCI file (e.g. the held-out datatest.txt).
+        let environment = ProcessInfo.processInfo.environment
+        let file = environment["UMWELT_UCI_FILE"] ?? "datatraining.txt"
+        let text = try String(contentsOfFile: Self.folder! + "/uci-occupancy/" + file, encoding: .utf8)
         let twin = Self.uciTwin
         var model = TwinModel(twin: twin, configuration: ModelConfiguration(twin: twin))
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        let scoreFrom = formatter.date(from: "2015-02-08 00:00:00")!.timeIntervalSince1970
+        let scoreFrom = formatter.date(from: environment["UMWELT_UCI_SCORE_FROM"] ?? "2015-02-08 00:00:00")!
+            .timeIntervalSince1970
         var scores: [Quantity: Score] = [:]
         var uciEvents: [String: Int] = [:]
         let quantities: [(Int, Quantity)] = [
@@ -140,6 +158,7 @@ import UmweltCore
             }
         }
         for q in [Quantity.temperature, .humidity, .co2, .occupancy] { print(scores[q]!.line("uci " + q.name)) }
+        Self.writeDump(scores, prefix: "uci")
         let uciDays = Double(model.stepsLearned) * 300 / 86_400
         let uciOpened = Double(uciEvents.values.reduce(0, +))
         print("uci events opened: \(uciEvents.sorted { $0.key < $1.key }), \(uciOpened / uciDays) per zone-day")
@@ -188,6 +207,7 @@ import UmweltCore
             }
         }
         for q in [Quantity.temperature, .humidity, .co2, .occupancy] { print(scores[q]!.line("robod " + q.name)) }
+        Self.writeDump(scores, prefix: "robod")
         let days = Double(model.stepsLearned) * 300 / 86_400
         let opened = Double(events.values.reduce(0, +))
         print("robod events opened: \(events.sorted { $0.key < $1.key }), \(opened / days / 2) per zone-day (2 zones)")

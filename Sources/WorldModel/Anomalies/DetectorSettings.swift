@@ -16,7 +16,12 @@ struct DetectorSettings: Sendable, Hashable {
     init() {}
 
     init(twin: TwinDefinition, zone: String) {
-        let zoneSettings = twin.zone(zone)?.anomalies
+        self.init(twin: twin, definition: twin.zone(zone))
+    }
+
+    /// The settings of the zone `definition` of `twin` (nil: the twin's own), without a lookup.
+    init(twin: TwinDefinition, definition: ZoneDefinition?) {
+        let zoneSettings = definition?.anomalies
         guard let settings = zoneSettings?.overriding(twin.anomalies) ?? twin.anomalies else { return }
         if let value = settings.deviationThreshold { deviationThreshold = value }
         if let value = settings.driftThreshold { driftThreshold = value }

@@ -22,6 +22,8 @@ extension SeriesHealth {
     mutating func advanceEpisodes(
         findings: [DetectorFinding], stepStart: Double, stepSeconds: Double, suppress: Bool
     ) -> [AnomalyEvent] {
+        // Without an open episode only a fired finding can change anything (the usual step).
+        if episodes.isEmpty && !findings.contains(where: \.fired) { return [] }
         var events: [AnomalyEvent] = []
         for kind in AnomalyKind.allCases {
             let finding = findings.first { $0.kind == kind }

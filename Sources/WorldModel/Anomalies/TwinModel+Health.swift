@@ -10,38 +10,46 @@ extension TwinModel {
     mutating func assessHealth(step: ClosedStep, index k: Int, oneStep: [SeriesKey: OneStepExpectation])
         -> (scores: [SeriesKey: AnomalyScore], events: [AnomalyEvent])
     {
-        var settingsByZone: [String: DetectorSettings] = [:]
-        for zone in twin.zones { settingsByZone[zone.id] = DetectorSettings(twin: twin, zone: zone.id) }
+        // Aligned with `twin.zones` (so with `layout.zoneIDs`): no lookup by name per series.
+        let zoneSettings = twin.zones.map { DetectorSettings(twin: twin, definition: $0) }
         // A twin that disables every detector pays nothing for scoring.
-        if settingsByZone.values.allSatisfy({ $0.disabled.count == AnomalyKind.allCases.count }) { return ([:], []) }
+        if zoneSettings.allSatisfy({ $0.disabled.count == AnomalyKind.allCases.count }) { return ([:], []) }
+        func settings(_ s: Int) -> DetectorSettings {
+            let z = layout.boundZoneIndex[s]
+            return z >= 0 ? zoneSettings[z] : DetectorSettings()
+        }
+        // Each series' value and expectation looked up once (keys hash their zone's name).
+        let values = health.map { step.values[$0.key] }
+        let expectations = health.map { oneStep[$0.key] }
         var findings = Array(repeating: [DetectorFinding](), count: health.count)
         for s in health.indices {
-            let settings = settingsByZone[health[s].key.zone] ?? DetectorSettings()
-            findings[s] = seriesFindings(s, value: step.values[health[s].key], index: k, oneStep: oneStep, settings)
+            findings[s] = seriesFindings(s, value: values[s], index: k, expectation: expectations[s], settings(s))
         }
         addZoneFindings(&findings, step: step, index: k, oneStep: oneStep)
-        suppressCommonDrifts(&findings)
+        suppressCommonDrifts(&findings, zoneSettings: zoneSettings)
 
         var scores: [SeriesKey: AnomalyScore] = [:]
+        scores.reserveCapacity(health.count)
         var events: [AnomalyEvent] = []
         let stepStart = Double(k) * stepSeconds
         for s in health.indices {
             let key = health[s].key
-            let settings = settingsByZone[key.zone] ?? DetectorSettings()
-            let enabled = findings[s].filter { settings.isEnabled($0.kind) }
-            if step.values[key] != nil || enabled.contains(where: { $0.kind == .dropout }) {
+            let settings = settings(s)
+            let enabled = settings.disabled.isEmpty ? findings[s] : findings[s].filter { settings.isEnabled($0.kind) }
+            if values[s] != nil || enabled.contains(where: { $0.kind == .dropout }) {
                 let worst = enabled.max { $0.score < $1.score }
                 let score = worst?.score ?? 0
                 scores[key] = AnomalyScore(
                     score: score, kind: score >= SeriesHealth.closeThreshold ? worst?.kind : nil,
-                    expected: oneStep[key]?.expected
+                    expected: expectations[s]?.expected
                 )
             }
             if enabled.contains(where: { $0.kind == .drift && $0.fired }) { boostAdaptation(s) }
             relaxAdaptation(s)
             events += health[s].advanceEpisodes(
                 findings: enabled, stepStart: stepStart, stepSeconds: stepSeconds,
-                suppress: isWarmingUp(zone: key.zone)
+                suppress: layout.boundZoneIndex[s] < 0
+                    || zoneSteps[layout.boundZoneIndex[s]] < configuration.warmupSteps
             )
         }
         return (scores, events)
@@ -49,7 +57,7 @@ extension TwinModel {
 
     /// The series detectors' findings for health entry `s` at step `k`.
     private mutating func seriesFindings(
-        _ s: Int, value: StepValue?, index k: Int, oneStep: [SeriesKey: OneStepExpectation],
+        _ s: Int, value: StepValue?, index k: Int, expectation: OneStepExpectation?,
         _ settings: DetectorSettings
     ) -> [DetectorFinding] {
         let key = health[s].key
@@ -73,7 +81,7 @@ extension TwinModel {
         let y = value.mean
         let unit = Self.unitText(key.quantity)
         // Outdoors only the physically possible range applies (100 % RH is normal in rain).
-        let isIndoor = layout.zoneIndex(key.zone).map { layout.zoneIsIndoor[$0] } ?? true
+        let isIndoor = layout.boundIsIndoor(s)
         let range = isIndoor ? key.quantity.plausibleRange : key.quantity.possibleRange
         if !range.contains(y) {
             findings.append(
@@ -104,9 +112,9 @@ extension TwinModel {
             )
         }
         if let spread = sensorSpread(s, value: value) { findings.append(spread) }
-        guard let expectation = oneStep[key] else { return findings }
+        guard let expectation else { return findings }
         let hasTwoSensors =
-            value.count >= 3 && (twin.zone(key.zone)?.sensors.filter { $0.quantity == key.quantity }.count ?? 0) >= 2
+            value.count >= 3 && layout.boundSensorCount[s] >= 2
         if !hasTwoSensors, let range = health[s].updateSpike(value: value) {
             let typical = health[s].memory.typicalRange
             findings.append(
@@ -172,7 +180,7 @@ extension TwinModel {
     private mutating func sensorSpread(_ s: Int, value: StepValue) -> DetectorFinding? {
         let key = health[s].key
         guard value.count >= 2, let tolerance = Self.sensorTolerance(key.quantity),
-            (twin.zone(key.zone)?.sensors.filter { $0.quantity == key.quantity }.count ?? 0) >= 2
+            layout.boundSensorCount[s] >= 2
         else {
             health[s].memory.spreadRun = 0
             return nil
@@ -203,7 +211,7 @@ extension TwinModel {
     /// A drift that the same quantity of another zone shares (CUSUM at least half of the
     /// way to its threshold, same direction) is the model missing a building-wide change, such
     /// as the ventilation or the weather, not a sensor drifting: it stays a score, not an event.
-    private func suppressCommonDrifts(_ findings: inout [[DetectorFinding]]) {
+    private func suppressCommonDrifts(_ findings: inout [[DetectorFinding]], zoneSettings: [DetectorSettings]) {
         for s in health.indices {
             guard let f = findings[s].firstIndex(where: { $0.kind == .drift && $0.fired }) else { continue }
             let key = health[s].key
@@ -211,7 +219,9 @@ extension TwinModel {
             let shared = health.indices.contains { p in
                 guard p != s, health[p].key.quantity == key.quantity else { return false }
                 let statistic = isUp ? health[p].memory.cusumHigh : health[p].memory.cusumLow
-                let threshold = DetectorSettings(twin: twin, zone: health[p].key.zone).driftThreshold
+                let z = layout.boundZoneIndex[p]
+                let threshold = (z >= 0 ? zoneSettings[z] : DetectorSettings(twin: twin, definition: nil))
+                    .driftThreshold
                 return statistic >= threshold / 2
             }
             if shared { findings[s][f].fired = false }

@@ -48,8 +48,7 @@ extension TwinModel {
     }
 
     private func healthIndex(_ zone: String, _ quantity: Quantity) -> Int? {
-        let key = SeriesKey(zone: zone, quantity: quantity)
-        return health.firstIndex { $0.key == key }
+        layout.boundIndex(SeriesKey(zone: zone, quantity: quantity))
     }
 
     private func windowOpen(_ t: Int, co2: Int?, step: ClosedStep, index k: Int) -> DetectorFinding? {
@@ -186,8 +185,9 @@ extension TwinModel {
 
     private mutating func unusualOccupancy(_ o: Int, step: ClosedStep, index k: Int) -> DetectorFinding? {
         let key = health[o].key
-        guard let value = step.values[key], let c = chains.firstIndex(where: { $0.zone == key.zone }),
-            let z = layout.zoneIndex(key.zone), Double(zoneSteps[z]) * stepSeconds >= 2 * 86_400
+        let c = layout.boundChainIndex[o]
+        let z = layout.boundZoneIndex[o]
+        guard let value = step.values[key], c >= 0, z >= 0, Double(zoneSteps[z]) * stepSeconds >= 2 * 86_400
         else { return nil }
         let time = Double(k) * stepSeconds
         let probability = chains[c].transition(at: time, clock: clock).arrive

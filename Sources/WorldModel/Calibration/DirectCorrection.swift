@@ -56,15 +56,15 @@ struct DirectCorrection: Sendable, Codable, Hashable {
             let forgetting = 1 - 1 / (200 + 30 * Double(horizon))
             rls = RecursiveLeastSquares(dimension: x.count, forgetting: forgetting, priorVariance: Self.priorVariance)
         }
-        guard var model = rls else { return }
-        let direct = persistence + Self.change(coefficients: model.theta, regressors: x)
+        guard let theta = rls?.theta else { return }
+        let direct = persistence + Self.change(coefficients: theta, regressors: x)
         let alpha = max(1 / (samples + 1), 1.0 / 200)
         directError += alpha * (abs(y - direct) - directError)
         blendError += alpha * (abs(y - blend) - blendError)
         samples = min(samples + 1, 10_000)
         let scaled = x.map { $0 / unit }
         let limit = samples > 20 ? Self.innovationLimit * max(directError, blendError) / unit : .infinity
-        model.update(scaled, target: (y - persistence) / unit, innovationLimit: limit)
-        rls = model
+        // In place: a copy of `rls` would make its covariance copy itself on write.
+        rls?.update(scaled, target: (y - persistence) / unit, innovationLimit: limit)
     }
 }

@@ -18,16 +18,22 @@ import Foundation
 ///   Laplace values ±1.61;
 /// - with the series' direct regressors, a `DirectCorrection` of the mean per anchor.
 ///
-/// Memory: Σ anchors ≤ 624 ring entries per series, independent of history length.
+/// Memory: Σ anchors ≤ 624 ring entries of 56 bytes per series, independent of history length
+/// (216 with sparse long anchors, `ModelConfiguration.denseCalibrationSteps`).
 struct HorizonCalibrator: Sendable, Codable, Hashable {
     static let standardAnchors = [1, 2, 3, 6, 12, 24, 48, 96, 144, 288]
 
     private(set) var anchors: [AnchorCalibration]
 
-    init(horizon: Int) {
+    /// Anchors up to `denseThrough` steps record every origin's forecast, longer ones every
+    /// `AnchorCalibration.recordingStride(horizon:denseThrough:)`-th.
+    init(horizon: Int, denseThrough: Int = .max) {
         var horizons = Self.standardAnchors.filter { $0 <= horizon }
         if horizons.last != horizon { horizons.append(horizon) }
-        anchors = horizons.map { AnchorCalibration(horizon: $0) }
+        anchors = horizons.map { h in
+            let stride = AnchorCalibration.recordingStride(horizon: h, denseThrough: denseThrough)
+            return AnchorCalibration(horizon: h, recordingStride: stride)
+        }
     }
 
     /// The forecast issued for the step `targetIndex` at horizon 1, if there is one.
@@ -65,11 +71,17 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
                 target: originIndex + h, model: model[h - 1], persistence: persistence, blended: blended[h - 1]
             )
             if let regressors {
-                entry.regressors = [model[h - 1] - persistence] + regressors(h)
+                entry.setRegressors(modelChange: model[h - 1] - persistence, series: regressors(h))
                 entry.weighted = persistence + anchors[i].blendWeight * (model[h - 1] - persistence)
             }
             anchors[i].store(entry)
         }
+    }
+
+    /// Each anchor's calibration: `profile` at the anchor horizons, exactly (the training path
+    /// reads only these, of the anchors up to `horizon`).
+    func anchorCalibrations(priorScale: Double, through horizon: Int = .max) -> [HorizonCalibration] {
+        anchors.prefix { $0.horizon <= horizon }.map { $0.calibration(priorScale: priorScale) }
     }
 
     /// Per horizon 1...horizon: blending weight, error scale and standardised quantiles,
@@ -79,7 +91,7 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
         result.reserveCapacity(horizon)
         var upper = 0
         // Each anchor's calibration once, not once per horizon (scenario latency, issue 4).
-        let calibrations = anchors.map { $0.calibration(priorScale: priorScale) }
+        let calibrations = anchorCalibrations(priorScale: priorScale)
         for h in 1...horizon {
             while upper < anchors.count - 1 && anchors[upper].horizon < h { upper += 1 }
             let high = calibrations[upper]
@@ -95,21 +107,6 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
         }
         return result
     }
-}
-
-/// A forecast waiting for its target step.
-struct PendingForecast: Sendable, Codable, Hashable {
-    var target: Int
-    var model: Double
-    var persistence: Double
-    var blended: Double
-    /// The direct correction's regressors: the model's change, then the series' regressors.
-    var regressors: [Double] = []
-    /// The model/persistence blend at full warm-up, to compare the direct forecast with.
-    var weighted: Double = 0
-    /// How many origins this forecast stands for: scored as that many identical forecasts
-    /// (training records the long horizons at sub-sampled origins, `TwinModel+Training`).
-    var weight = 1
 }
 
 /// The calibration of one horizon: blending weight, error scale, standardised quantiles.
@@ -164,7 +161,9 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
     static let laplaceDecile = 1.609
 
     let horizon: Int
-    private(set) var ring: [PendingForecast?]
+    /// Only origins that are multiples of this record a forecast, weighted by it (`AnchorCalibration+Ring`).
+    let recordingStride: Int
+    private(set) var ring: PendingForecastRing
     private(set) var cross = 0.0
     private(set) var spread = 0.0
     private(set) var weightSamples = 0.0
@@ -181,25 +180,28 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
     private(set) var blendedError = 0.0
     private(set) var direct = DirectCorrection()
 
-    init(horizon: Int) {
+    init(horizon: Int, recordingStride: Int = 1) {
         self.horizon = horizon
-        ring = Array(repeating: nil, count: horizon)
+        self.recordingStride = max(1, recordingStride)
+        ring = PendingForecastRing(capacity: Self.ringCapacity(horizon: horizon, stride: self.recordingStride))
     }
 
     func pending(for target: Int) -> PendingForecast? {
-        let slot = ((target % horizon) + horizon) % horizon
-        guard let entry = ring[slot], entry.target == target else { return nil }
+        guard let slot = slot(target: target), let entry = ring[slot], entry.target == target else { return nil }
         return entry
     }
 
+    /// Stores a forecast of a recorded origin (`originStride`), weighted by at least the stride;
+    /// a forecast of another origin is not recorded.
     mutating func store(_ forecast: PendingForecast) {
-        ring[((forecast.target % horizon) + horizon) % horizon] = forecast
+        guard let slot = slot(target: forecast.target) else { return }
+        ring[slot] = forecast
+        ring[slot]?.weight = max(forecast.weight, recordingStride)
     }
 
     /// Sets the weight of the pending forecast for step `target`, if there is one.
     mutating func weightPending(target: Int, weight: Int) {
-        let slot = ((target % horizon) + horizon) % horizon
-        guard ring[slot]?.target == target else { return }
+        guard let slot = slot(target: target), ring[slot]?.target == target else { return }
         ring[slot]?.weight = max(1, weight)
     }
 
@@ -212,7 +214,7 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
     }
 
     func effectiveScale(priorScale: Double) -> Double {
-        let prior = max(1e-12, priorScale * pow(Double(horizon), 0.75))
+        let prior = max(1e-12, priorScale * Self.horizonPower(horizon))
         let n = min(errorSamples, 1e6)
         let learned = max(errorScale, slowErrorScale)
         return (n * learned + 10 * prior) / (n + 10)
@@ -239,12 +241,15 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
 
     mutating func score(targetIndex: Int, observed y: Double, priorScale: Double) {
         guard let entry = pending(for: targetIndex) else { return }
+        let regressors = entry.regressors  // once, not once per weight
         for _ in 0..<max(1, entry.weight) {
-            score(entry, targetIndex: targetIndex, observed: y, priorScale: priorScale)
+            score(entry, regressors: regressors, targetIndex: targetIndex, observed: y, priorScale: priorScale)
         }
     }
 
-    private mutating func score(_ entry: PendingForecast, targetIndex: Int, observed y: Double, priorScale: Double) {
+    private mutating func score(
+        _ entry: PendingForecast, regressors: [Double], targetIndex: Int, observed y: Double, priorScale: Double
+    ) {
         let scale = effectiveScale(priorScale: priorScale)
         let e = y - entry.blended
         let z = e / scale
@@ -255,9 +260,9 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
         if lower > median - 0.05 { lower = median - 0.05 }
         if upper < median + 0.05 { upper = median + 0.05 }
 
-        if !entry.regressors.isEmpty {
+        if !regressors.isEmpty {
             direct.learn(
-                horizon: horizon, regressors: entry.regressors, persistence: entry.persistence, blend: entry.weighted,
+                horizon: horizon, regressors: regressors, persistence: entry.persistence, blend: entry.weighted,
                 observed: y, unit: priorScale
             )
         }
@@ -274,6 +279,6 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
         persistenceError += alpha * (abs(y - entry.persistence) - persistenceError)
         blendedError += alpha * (abs(e) - blendedError)
         errorSamples = min(errorSamples + 1, 10_000)
-        ring[((targetIndex % horizon) + horizon) % horizon] = nil
+        if let slot = slot(target: targetIndex) { ring[slot] = nil }
     }
 }

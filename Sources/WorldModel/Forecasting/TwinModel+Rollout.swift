@@ -18,13 +18,9 @@ extension TwinModel {
             guard let path = rollout.paths[i], let forecast = calibratedForecast(i, path: path, originIndex: k)
             else { continue }
             if record {
-                dynamics[i].calibrator.record(
-                    originIndex: k, model: path, persistence: forecast.persistence,
-                    blended: forecast.series.points.map(\.mean),
-                    regressors: { [series = dynamics[i], clock, step = stepSeconds] h in
-                        series.directRegressors(origin: Double(k) * step, target: Double(k + h) * step, clock: clock)
-                    }
-                )
+                recordSeriesForecast(
+                    i, originIndex: k, model: path, persistence: forecast.persistence,
+                    blended: forecast.series.points.map(\.mean))
             }
             forecasts.append(forecast.series)
         }
@@ -84,8 +80,9 @@ extension TwinModel {
                 series.fillDirectRegressors(
                     &regressors, originTypical: originTypical, target: Double(k + h) * stepSeconds, clock: clock)
             }
-            let change = c.change(model: path[h - 1], persistence: persistence, regressors: regressors)
-            let mean = clamp(persistence + progress * change)
+            let mean = Self.calibratedMean(
+                c, model: path[h - 1], persistence: persistence, progress: progress, regressors: regressors,
+                range: range)
             let scale = c.scale * inflation
             let p10 = clamp(mean + c.lower * scale)
             let p90 = clamp(mean + c.upper * scale)

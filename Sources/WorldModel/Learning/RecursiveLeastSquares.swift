@@ -54,6 +54,9 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
     @discardableResult
     mutating func update(_ phi: [Double], target y: Double, innovationLimit: Double = .infinity) -> Double {
         let n = theta.count
+        if n * n <= BLAS.smallWork && phi.count == n {
+            return updateSmall(phi, target: y, innovationLimit: innovationLimit)
+        }
         var g = Array(repeating: 0.0, count: n)
         BLAS.symv(n: n, a: p, x: phi, y: &g)
         let denominator = forgetting + max(0, BLAS.dot(phi, g))
@@ -67,6 +70,50 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
         let inverseForgetting = 1 / forgetting
         p.withUnsafeMutableBufferPointer { p in
             for i in 0..<(n * n) { p[i] *= inverseForgetting }
+        }
+        boundCovariance()
+        updates += 1
+        return innovation
+    }
+
+    /// `update` for the model's sizes without a heap allocation: the same operations in the
+    /// same order as the `BLAS` small-problem loops (so the same result bit for bit), with the
+    /// rank-1 downdate and the forgetting fused into one pass over `P`.
+    private mutating func updateSmall(_ phi: [Double], target y: Double, innovationLimit: Double) -> Double {
+        let n = theta.count
+        let forgetting = forgetting
+        let innovation = y - predict(phi)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, n)) { g in
+            p.withUnsafeMutableBufferPointer { p in
+                phi.withUnsafeBufferPointer { x in
+                    // g = P φ from the upper triangle (`BLAS.symv`).
+                    for i in 0..<n {
+                        var sum = 0.0
+                        for j in 0..<i { sum += p[j * n + i] * x[j] }
+                        for j in i..<n { sum += p[i * n + j] * x[j] }
+                        g[i] = sum
+                    }
+                    var leverage = 0.0
+                    for i in 0..<n { leverage += x[i] * g[i] }
+                    let denominator = forgetting + max(0, leverage)
+                    let clipped = max(-innovationLimit, min(innovationLimit, innovation))
+                    let step = clipped / denominator
+                    theta.withUnsafeMutableBufferPointer { theta in
+                        for i in 0..<n { theta[i] += g[i] * step }
+                    }
+                    // P ← (P − g gᵀ / denominator) / λ, written to both triangles (`BLAS.syr`).
+                    let alpha = -1 / denominator
+                    let inverseForgetting = 1 / forgetting
+                    for i in 0..<n {
+                        let scaled = alpha * g[i]
+                        for j in i..<n {
+                            let value = (p[i * n + j] + scaled * g[j]) * inverseForgetting
+                            p[i * n + j] = value
+                            p[j * n + i] = value
+                        }
+                    }
+                }
+            }
         }
         boundCovariance()
         updates += 1

@@ -33,6 +33,9 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     var change = 0.0
     /// The latest observed changes, newest first (0 where unknown): `Δy[t], Δy[t−1], Δy[t−2]`.
     private(set) var recentChanges = [0.0, 0.0, 0.0]
+    /// The latest reading minus the mean of the latest observed step (nil when unobserved):
+    /// where a step has several readings, its end runs ahead of its mean while the series moves.
+    private(set) var stepTail: Double?
     var stepsSinceObserved = 0
     /// Features at the latest processed step, to learn from when the next step is observed.
     var pendingFeatures: [Double]?
@@ -92,8 +95,9 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         changeMagnitude += 0.02 * (abs(y - previous) - changeMagnitude)
     }
 
-    /// Sets the state to an observed step value.
-    mutating func observe(_ y: Double) {
+    /// Sets the state to an observed step mean `y` whose latest reading was `last`.
+    mutating func observe(_ y: Double, last: Double? = nil) {
+        stepTail = last.map { $0 - y }.flatMap { $0.isFinite ? $0 : nil }
         change = (levelObserved ? level.map { y - $0 } : nil) ?? 0
         if levelObserved {
             recentChanges = [change] + recentChanges.dropLast()
@@ -110,6 +114,7 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     mutating func predictThrough(change predicted: Double?, maxGapSteps: Int) {
         stepsSinceObserved += 1
         levelObserved = false
+        stepTail = nil
         if let level, let predicted, stepsSinceObserved <= maxGapSteps {
             self.level = level + predicted
             change = predicted
@@ -126,15 +131,15 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
 
     /// The regressors of the direct correction (`DirectCorrection`) for the step `target`
     /// (its start) forecast from the step `origin`, physical units: the last three observed
-    /// changes and the profile's typical change from origin to target (0 until its bins have
-    /// `profileMinimumVisits` visits).
+    /// changes, the profile's typical change from origin to target (0 until its bins have
+    /// `profileMinimumVisits` visits) and the origin step's tail (`stepTail`, 0 when unknown).
     func directRegressors(origin: Double, target: Double, clock: LocalClock) -> [Double] {
         var result = [Double](repeating: 0, count: Self.directRegressorCount)
         fillDirectRegressors(&result, origin: origin, target: target, clock: clock)
         return result
     }
 
-    static let directRegressorCount = 4
+    static let directRegressorCount = 5
     /// Visits a profile bin needs (steps observed in that half-hour, both bins) before its
     /// expected change is used: 12, two days at 5-minute steps. A profile of one day is that
     /// day's weather and events (one sunny Saturday is no weekend pattern), and scaling a
@@ -163,6 +168,7 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         } else {
             buffer[3] = 0
         }
+        buffer[4] = stepTail ?? 0
     }
 
     /// Forgets the dynamic state (after a long gap); learned parameters stay.
@@ -171,6 +177,7 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         levelObserved = false
         change = 0
         recentChanges = [0, 0, 0]
+        stepTail = nil
         pendingFeatures = nil
     }
 }

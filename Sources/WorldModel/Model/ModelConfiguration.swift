@@ -12,6 +12,12 @@ public struct ModelConfiguration: Sendable, Codable, Hashable {
     public var graceSeconds: Double
     /// Gaps longer than this many steps reset each zone's dynamic state (not its parameters).
     public var maxGapSteps: Int
+    /// Calibration anchors up to this horizon (steps) record the forecast of every origin;
+    /// longer ones only every `AnchorCalibration.recordingStride`-th (h/32), weighted by it:
+    /// 216 instead of 624 pending forecasts per series at a 24 h horizon, for a memory-bound
+    /// fleet. Default `Int.max` (every origin): on ROBOD, 48 made the 24 h CO2 forecast 2.3x
+    /// worse (`TrainingPathEvaluation`), while leaving every horizon up to it unchanged.
+    public var denseCalibrationSteps: Int
 
     public init(twin: TwinDefinition) {
         let step = Double(max(1, twin.stepSeconds))
@@ -20,6 +26,7 @@ public struct ModelConfiguration: Sendable, Codable, Hashable {
         self.forgetting = 0.998
         self.graceSeconds = min(step / 10, 30)
         self.maxGapSteps = 12
+        self.denseCalibrationSteps = .max
     }
 
     public init(
@@ -27,12 +34,14 @@ public struct ModelConfiguration: Sendable, Codable, Hashable {
         warmupSteps: Int,
         forgetting: Double = 0.998,
         graceSeconds: Double,
-        maxGapSteps: Int = 12
+        maxGapSteps: Int = 12,
+        denseCalibrationSteps: Int = .max
     ) {
         self.horizonSteps = max(1, horizonSteps)
         self.warmupSteps = max(0, warmupSteps)
         self.forgetting = Swift.min(1, Swift.max(0.9, forgetting))
         self.graceSeconds = Swift.max(0, graceSeconds)
         self.maxGapSteps = Swift.max(0, maxGapSteps)
+        self.denseCalibrationSteps = Swift.max(0, denseCalibrationSteps)
     }
 }

@@ -38,6 +38,12 @@ struct ModelLayout: Sendable, Codable, Hashable {
     var occupancy: [OccupancyZone] = []
     /// Every bound series, sorted.
     var bound: [SeriesKey]
+    /// Per bound series: the index of its zone in `zoneIDs` (-1 for a zone the twin lacks).
+    var boundZoneIndex: [Int] = []
+    /// Per bound series: how many of its zone's sensors measure its quantity.
+    var boundSensorCount: [Int] = []
+    /// Per bound series: the index of its zone's occupancy chain in `occupancy` (-1: none).
+    var boundChainIndex: [Int] = []
 
     static let peoplePerCountUnit = 10.0
 
@@ -62,6 +68,17 @@ struct ModelLayout: Sendable, Codable, Hashable {
             }
         }
         inputZoneIndex = inputs.map { key in zoneIDs.firstIndex(of: key.zone) }
+        // By dictionaries: linear in the twin's size (10,000 zones).
+        var zoneIndices: [String: Int] = [:]
+        for (z, id) in zoneIDs.enumerated() where zoneIndices[id] == nil { zoneIndices[id] = z }
+        var chainIndices: [String: Int] = [:]
+        for (c, chain) in occupancy.enumerated() where chainIndices[chain.zone] == nil { chainIndices[chain.zone] = c }
+        boundZoneIndex = bound.map { zoneIndices[$0.zone] ?? -1 }
+        boundChainIndex = bound.map { chainIndices[$0.zone] ?? -1 }
+        boundSensorCount = bound.indices.map { s in
+            guard boundZoneIndex[s] >= 0 else { return 0 }
+            return twin.zones[boundZoneIndex[s]].sensors.filter { $0.quantity == bound[s].quantity }.count
+        }
         let outdoorID = twin.outdoorZone?.id
         for i in dynamic.indices {
             dynamic[i].terms = terms(for: dynamic[i], twin: twin, outdoorID: outdoorID)
@@ -70,13 +87,23 @@ struct ModelLayout: Sendable, Codable, Hashable {
 
     /// Whether `key` is a bound series: a binary search of the sorted `bound`, O(log n).
     func isBound(_ key: SeriesKey) -> Bool {
+        boundIndex(key) != nil
+    }
+
+    /// The index of `key` in `bound` (and so in the model's `health`), by binary search.
+    func boundIndex(_ key: SeriesKey) -> Int? {
         var low = 0
         var high = bound.count
         while low < high {
             let middle = (low + high) / 2
             if bound[middle] < key { low = middle + 1 } else { high = middle }
         }
-        return low < bound.count && bound[low] == key
+        return low < bound.count && bound[low] == key ? low : nil
+    }
+
+    /// Whether the zone of bound series `s` is indoors (true for an unknown zone).
+    func boundIsIndoor(_ s: Int) -> Bool {
+        boundZoneIndex[s] >= 0 ? zoneIsIndoor[boundZoneIndex[s]] : true
     }
 
     func dynamicIndex(_ key: SeriesKey) -> Int? { dynamic.firstIndex { $0.key == key } }

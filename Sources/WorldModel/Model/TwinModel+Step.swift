@@ -44,7 +44,7 @@ extension TwinModel {
             )
             dynamics[i].calibrator.score(targetIndex: k, observed: y, priorScale: prior)
             dynamics[i].learn(observed: y)
-            dynamics[i].observe(y)
+            dynamics[i].observe(y, last: value.last)
             dynamics[i].observeProfile(y, at: stepStart, clock: clock)
         }
         for j in inputs.indices {

@@ -35,9 +35,25 @@ extension TwinModel {
     /// for a 288-step horizon and 24 for 48, instead of the whole horizon at every step.
     /// The one-step anchor, which the gap filling and the anomaly scores read, is recorded at
     /// every origin exactly as on the forecast path.
+    ///
+    /// Only the means at the recorded anchor horizons are computed (`trainingMeans`), with the
+    /// forecast path's arithmetic; no forecast points, quantiles or reports are built.
     mutating func recordTrainingForecasts(originIndex k: Int) {
         let length = trainingRolloutLength(originIndex: k)
-        _ = withRolloutHorizon(length) { $0.issueForecasts(originIndex: k, record: true) }
+        let rollout = withRolloutHorizon(length) { $0.rollout(originIndex: k) }
+        for i in dynamics.indices {
+            guard let path = rollout.paths[i], let persistence = dynamics[i].level else { continue }
+            let blended = trainingMeans(i, path: path, persistence: persistence, originIndex: k)
+            recordSeriesForecast(i, originIndex: k, model: path, persistence: persistence, blended: blended)
+        }
+        for c in chains.indices {
+            guard let current = chains[c].probability else { continue }
+            let chain = rollout.occupancy[c].probability
+            occupancyCalibrators[c].record(
+                originIndex: k, model: chain, persistence: current,
+                blended: trainingOccupancyMeans(c, chain: chain, current: current)
+            )
+        }
         for i in dynamics.indices {
             dynamics[i].calibrator.weightRecorded(originIndex: k, weight: Self.trainingStride(horizon:))
         }

@@ -10,7 +10,9 @@ import UmweltCore
 /// Deterministic: the same inputs give the same outputs bit for bit.
 public struct TwinModel: Sendable, Codable {
     /// Version of the checkpoint encoding; a checkpoint of another version is not decodable.
-    public static let checkpointVersion = 2
+    /// 3: sparse long calibration anchors (`AnchorCalibration.originStride`), per-series zone
+    /// and sensor indices in the layout.
+    public static let checkpointVersion = 3
 
     public private(set) var twin: TwinDefinition
     public private(set) var configuration: ModelConfiguration
@@ -54,7 +56,13 @@ public struct TwinModel: Sendable, Codable {
         }
         inputs = layout.inputs.map { InputProfile(key: $0) }
         chains = layout.occupancy.map { OccupancyChain(zone: $0.zone, isCounter: $0.isCounter) }
-        occupancyCalibrators = layout.occupancy.map { _ in HorizonCalibrator(horizon: configuration.horizonSteps) }
+        let dense = configuration.denseCalibrationSteps
+        for i in dynamics.indices {
+            dynamics[i].calibrator = HorizonCalibrator(horizon: configuration.horizonSteps, denseThrough: dense)
+        }
+        occupancyCalibrators = layout.occupancy.map { _ in
+            HorizonCalibrator(horizon: configuration.horizonSteps, denseThrough: dense)
+        }
         health = layout.bound.map { SeriesHealth(key: $0) }
         zoneSteps = Array(repeating: 0, count: layout.zoneIDs.count)
     }

@@ -1,0 +1,80 @@
+import UmweltCore
+
+extension TwinModel {
+    /// The published mean of a series forecast at one horizon: persistence `p` plus the
+    /// warm-up progress times the calibrated change (`HorizonCalibration.change`), clamped to
+    /// the quantity's possible range. The forecast path and the training path both use it, so
+    /// the training path records exactly the means the forecast path publishes.
+    static func calibratedMean(
+        _ c: HorizonCalibration, model m: Double, persistence p: Double, progress: Double, regressors: [Double],
+        range: ClosedRange<Double>
+    ) -> Double {
+        let change = c.change(model: m, persistence: p, regressors: regressors)
+        return max(range.lowerBound, min(range.upperBound, p + progress * change))
+    }
+
+    /// Stores series `i`'s forecast from origin `k` (model path, persistence, published means)
+    /// in its calibrator, with the series' direct regressors per anchor horizon.
+    ///
+    /// The calibrator is moved out of the series while it records: the regressors read the
+    /// series, and a copy of the series that still shared the calibrator's rings would make
+    /// every ring copy itself on write (624 entries per series and origin).
+    mutating func recordSeriesForecast(
+        _ i: Int, originIndex k: Int, model path: [Double], persistence: Double, blended: [Double]
+    ) {
+        var calibrator = dynamics[i].calibrator
+        dynamics[i].calibrator = Self.emptyCalibrator
+        let series = dynamics[i]
+        let clock = clock
+        let step = stepSeconds
+        calibrator.record(
+            originIndex: k, model: path, persistence: persistence, blended: blended,
+            regressors: { h in
+                series.directRegressors(origin: Double(k) * step, target: Double(k + h) * step, clock: clock)
+            }
+        )
+        dynamics[i].calibrator = calibrator
+    }
+
+    /// A calibrator without anchors: what a series holds while its own one is recording.
+    private static let emptyCalibrator = HorizonCalibrator(horizon: 0)
+
+    /// The training path's published means of series `i` from origin `k`, at the anchor
+    /// horizons that `path` reaches (elsewhere 0: the calibrator reads only the anchors).
+    /// The same arithmetic as `calibratedForecast` at those horizons: the calibration profile at
+    /// an anchor horizon is that anchor's calibration, exactly.
+    func trainingMeans(_ i: Int, path: [Double], persistence: Double, originIndex k: Int) -> [Double] {
+        // Read through `dynamics[i]` (no copy of the series and its calibrator per origin).
+        let progress = warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex)
+        let calibrations = dynamics[i].calibrator.anchorCalibrations(
+            priorScale: dynamics[i].priorScale, through: path.count)
+        var regressors = [Double](repeating: 0, count: SeriesDynamics.directRegressorCount)
+        let originTypical = dynamics[i].typical(at: Double(k) * stepSeconds, clock: clock)
+        let range = dynamics[i].key.quantity.possibleRange
+        var blended = [Double](repeating: 0, count: path.count)
+        for a in calibrations.indices {
+            let h = dynamics[i].calibrator.anchors[a].horizon
+            let c = calibrations[a]
+            if c.directShare > 0 {
+                dynamics[i].fillDirectRegressors(
+                    &regressors, originTypical: originTypical, target: Double(k + h) * stepSeconds, clock: clock)
+            }
+            blended[h - 1] = Self.calibratedMean(
+                c, model: path[h - 1], persistence: persistence, progress: progress, regressors: regressors,
+                range: range)
+        }
+        return blended
+    }
+
+    /// The training path's occupancy means of chain `c` (current probability `current`) at the
+    /// anchor horizons `chain` reaches: `occupancyForecast`'s blend at those horizons.
+    func trainingOccupancyMeans(_ c: Int, chain: [Double], current: Double) -> [Double] {
+        let calibrations = occupancyCalibrators[c].anchorCalibrations(priorScale: 0.1, through: chain.count)
+        var blended = [Double](repeating: 0, count: chain.count)
+        for a in calibrations.indices {
+            let h = occupancyCalibrators[c].anchors[a].horizon
+            blended[h - 1] = max(0, min(1, current + calibrations[a].weight * (chain[h - 1] - current)))
+        }
+        return blended
+    }
+}
