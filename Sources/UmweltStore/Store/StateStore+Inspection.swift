@@ -36,6 +36,24 @@ extension StateStore {
         }
     }
 
+    /// Every row of `readings` in rowid order, each column with its SQLite storage class
+    /// (`typeof`) and its value as SQLite prints it (REALs to 17 digits). For tests only.
+    func rawReadingRows() async throws -> [String] {
+        try await performRead("dump the readings") { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT rowid || '|' || typeof(twin) || ':' || quote(twin) || '|' || typeof(zone) || ':' || quote(zone)
+                        || '|' || typeof(quantity) || ':' || quote(quantity) || '|' || typeof(time) || ':'
+                        || printf('%.17g', time) || '|' || typeof(value) || ':' || printf('%.17g', value) || '|'
+                        || typeof(occupancy_kind) || ':' || quote(occupancy_kind) || '|' || typeof(sensor_index) || ':'
+                        || quote(sensor_index)
+                    FROM readings ORDER BY rowid
+                    """
+            )
+        }
+    }
+
     /// Fetches one integer with raw SQL on the writer connection (PRAGMAs included). For tests only.
     func fetchRawInteger(_ sql: String) async throws -> Int? {
         try await performWrite("fetch an integer with raw SQL") { db in

@@ -9,12 +9,16 @@ extension StateStore {
     public func insertReadings(twin: String, _ readings: [Reading]) async throws {
         guard !readings.isEmpty else { return }
         try await performWrite("insert \(readings.count) readings of twin \"\(twin)\"") { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO readings (twin, zone, quantity, time, value, occupancy_kind, sensor_index)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
+            try ReadingInsertion.insert(readings, twin: twin, in: db)
+        }
+    }
+
+    /// ``insertReadings(twin:_:)`` through GRDB's `StatementArguments`, one array per row: the
+    /// reference the direct binding of ``ReadingInsertion`` is tested against. For tests only.
+    func insertReadingsWithStatementArguments(twin: String, _ readings: [Reading]) async throws {
+        guard !readings.isEmpty else { return }
+        try await performWrite("insert \(readings.count) readings of twin \"\(twin)\"") { db in
+            let statement = try db.cachedStatement(sql: ReadingInsertion.sql)
             for reading in readings {
                 try statement.execute(arguments: [
                     twin, reading.zone, reading.quantity.name, reading.time, reading.value,
