@@ -17,6 +17,11 @@ import Foundation
 ///
 ///     π[t+1] = π[t] b_k + (1 − π[t]) a_k
 ///
+/// The state is the one at the end of the latest step (its latest reading), so a meeting that
+/// began mid-step starts the forecast as occupied, not half. Propagation goes over (state, time
+/// spent in it): `OccupancyDwell` scales the time-of-week leaving probabilities by a learned
+/// hazard ratio per dwell bin (`forecast(origin:stepSeconds:horizon:clock:)`).
+///
 /// For people counters the mean count while occupied is tracked per class and half-hour, and
 /// the expected count is `π × count while occupied`, the latest count fading into the mean
 /// (`occupiedCount(at:lead:clock:)`).
@@ -43,6 +48,13 @@ struct OccupancyChain: Sendable, Codable, Hashable {
     /// Per class × half-hour: mean count while occupied; and its weight.
     private var occupiedCount: [Double]
     private var occupiedWeight: [Double]
+    /// Time in the current state and the learned hazard ratios (nil in checkpoints before them).
+    private var dwellState: OccupancyDwell?
+    /// Length of the steps observed, seconds (nil in checkpoints before it).
+    private var stepSeconds: Double?
+
+    /// The dwell clock and hazard ratios.
+    var dwell: OccupancyDwell { dwellState ?? OccupancyDwell() }
 
     init(zone: String, isCounter: Bool) {
         self.zone = zone
@@ -58,19 +70,35 @@ struct OccupancyChain: Sendable, Codable, Hashable {
         (clock.weekday(time) >= 5 ? 48 : 0) + min(47, Int(clock.dayFraction(time) * 48))
     }
 
-    /// Learns from the step starting at `time` with presence fraction `fraction` (and people
-    /// `count` for counters). When `previousTime` is the immediately preceding step and the
-    /// state there is known, the transition is counted in the bin of `previousTime`.
+    /// Learns from the step starting at `time` with presence fraction `fraction`, presence
+    /// `last` at its end (its latest reading; `fraction` when nil) and people `count` for
+    /// counters. When `previousTime` is the immediately preceding step and the state there is
+    /// known, the transition between the two steps' end states is counted in the bin of
+    /// `previousTime`, and the dwell clock's departure or stay in its hazard ratios.
     mutating func observe(
-        fraction: Double, count: Double?, at time: Double, transitionFrom previousTime: Double?, clock: LocalClock
+        fraction: Double, last: Double? = nil, count: Double?, at time: Double, stepSeconds: Double? = nil,
+        transitionFrom previousTime: Double?, clock: LocalClock
     ) {
-        let x = max(0, min(1, fraction))
+        let f = max(0, min(1, fraction))
+        let x = max(0, min(1, last ?? fraction))
+        let step = stepSeconds ?? previousTime.map { time - $0 } ?? self.stepSeconds ?? 300
+        self.stepSeconds = step
+        var clockState = dwell
         if let previousTime, let previous = probability {
+            if let isOccupied = clockState.isOccupied {
+                let (a, b) = transition(at: previousTime, clock: clock)
+                clockState.learn(
+                    hasLeft: (x >= 0.5) != isOccupied, expectedLeave: isOccupied ? 1 - b : a, stepSeconds: step)
+            }
             countTransition(
                 from: previous, to: x, week: clock.halfHourOfWeek(previousTime),
                 classBin: Self.classBin(previousTime, clock: clock)
             )
+        } else {
+            clockState.reset()
         }
+        clockState.advance(endingOccupied: x >= 0.5, fraction: f, stepSeconds: step)
+        dwellState = clockState
         probability = x
         if isCounter, let count {
             lastCount = count
@@ -154,11 +182,13 @@ struct OccupancyChain: Sendable, Codable, Hashable {
         return omega * lastCount + (1 - omega) * typical
     }
 
-    /// Propagates the state one step without an observation (a short gap).
+    /// Propagates the state one step without an observation (a short gap); the dwell clock
+    /// keeps counting its state.
     mutating func predictThrough(stepStart time: Double, clock: LocalClock) {
-        guard let pi = probability else { return }
-        let (a, b) = transition(at: time, clock: clock)
-        probability = pi * b + (1 - pi) * a
+        guard probability != nil else { return }
+        let step = stepSeconds ?? 300
+        probability = forecast(origin: time, stepSeconds: step, horizon: 1, clock: clock).probability[0]
+        if dwellState?.isOccupied != nil { dwellState?.seconds += step }
         lastCount = nil
     }
 
@@ -166,24 +196,76 @@ struct OccupancyChain: Sendable, Codable, Hashable {
     mutating func resetState() {
         probability = nil
         lastCount = nil
+        dwellState?.reset()
     }
 
     /// Occupancy probabilities (and expected counts) of the `horizon` steps after the step
     /// starting at `origin`; starts from the prior of the origin's transition if the state is unknown.
+    ///
+    /// Propagates a distribution over (state, dwell bin): the current state's mass keeps its
+    /// exact dwell while it stays; mass entering a state starts in bin 0 and moves to the next
+    /// bin with probability `step / width` per step. Leaving probabilities are
+    /// `OccupancyDwell.leave(base:ratio:)` of the step's time-of-week `a_k`, `1 − b_k`.
     func forecast(origin: Double, stepSeconds: Double, horizon: Int, clock: LocalClock)
         -> (probability: [Double], count: [Double]?)
     {
-        var pi = probability ?? 0
+        let dwell = self.dwell
+        let ratios = dwell.ratios()
+        let pi = probability ?? 0
+        let bins = OccupancyDwell.binCount
+        // Mass that entered a state during the forecast, per state × bin.
+        var entered = [Double](repeating: 0, count: 2 * bins)
+        var next = entered
+        // Mass of the current state (exact dwell `cohortSeconds`; unknown: ratio 1), per state.
+        var cohort = [1 - pi, pi]
+        var cohortSeconds = dwell.seconds
+        let knownDwell = probability != nil && dwell.isOccupied != nil
+        if knownDwell, let isOccupied = dwell.isOccupied {
+            let s = isOccupied ? 1 : 0
+            entered[(1 - s) * bins] = cohort[1 - s]
+            cohort[1 - s] = 0
+        }
+        let advance = (0..<bins).map { min(1, stepSeconds / OccupancyDwell.width($0)) }
         var probabilities: [Double] = []
         var counts: [Double] = []
         probabilities.reserveCapacity(horizon)
         for h in 1...max(1, horizon) {
             let from = origin + Double(h - 1) * stepSeconds
             let (a, b) = transition(at: from, clock: clock)
-            pi = max(0, min(1, pi * b + (1 - pi) * a))
-            probabilities.append(pi)
+            let base = (empty: a, occupied: 1 - b)
+            for i in next.indices { next[i] = 0 }
+            for s in 0..<2 {
+                for d in 0..<bins {
+                    let mass = entered[s * bins + d]
+                    guard mass > 0 else { continue }
+                    let q = s == 0 ? base.empty : base.occupied
+                    let leave = OccupancyDwell.leave(base: q, ratio: ratios[s * bins + d])
+                    next[(1 - s) * bins] += mass * leave
+                    let stay = mass * (1 - leave)
+                    if d + 1 < bins {
+                        next[s * bins + d + 1] += stay * advance[d]
+                        next[s * bins + d] += stay * (1 - advance[d])
+                    } else {
+                        next[s * bins + d] += stay
+                    }
+                }
+            }
+            let bin = OccupancyDwell.bin(cohortSeconds)
+            for s in 0..<2 where cohort[s] > 0 {
+                let q = s == 0 ? base.empty : base.occupied
+                let leave = knownDwell ? OccupancyDwell.leave(base: q, ratio: ratios[s * bins + bin]) : q
+                let leaving = cohort[s] * leave
+                next[(1 - s) * bins] += leaving
+                cohort[s] -= leaving
+            }
+            cohortSeconds += stepSeconds
+            swap(&entered, &next)
+            var occupied = cohort[1]
+            for d in 0..<bins { occupied += entered[bins + d] }
+            let p = max(0, min(1, occupied))
+            probabilities.append(p)
             if isCounter {
-                counts.append(pi * occupiedCount(at: from + stepSeconds, lead: Double(h) * stepSeconds, clock: clock))
+                counts.append(p * occupiedCount(at: from + stepSeconds, lead: Double(h) * stepSeconds, clock: clock))
             }
         }
         return (probabilities, isCounter ? counts : nil)
