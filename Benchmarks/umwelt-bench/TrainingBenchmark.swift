@@ -29,6 +29,8 @@ struct TrainingBenchmark {
     var checkpointPath: String?
     /// Measure only the memory per zone, after this many steps.
     var memorySteps: Int?
+    /// Measure only a warm-up of this many days end to end (`warmupFigure`).
+    var warmupDays: Int?
 
     struct Figure {
         var name: String
@@ -50,7 +52,9 @@ struct TrainingBenchmark {
                     + "RSS \(Self.format(memory.residentBytes / 1024, 1)) KiB."
             ]
         }
+        if let warmupDays { return warmupFigure(days: warmupDays) }
         let trainDay = time("training (learn only), 24 h horizon", horizon: 288, purpose: .train, steps: steps)
+        let learnDay = time("learn only (no calibration), 24 h horizon", horizon: 288, purpose: .learn, steps: steps)
         let floor = rlsFloor()
         let memory = try ModelBenchmarks.memoryPerZone(zones: zones, checkpointPath: checkpointPath)
         let memoryLine =
@@ -64,6 +68,9 @@ struct TrainingBenchmark {
                 "| \(trainDay.name) | \(Self.format(trainDay.nanosecondsPerZoneStep, 0)) | "
                     + "\(Self.format(trainDay.yearFor100ZonesSeconds, 1)) s | "
                     + "\(Self.format(trainDay.nanosecondsPerZoneStep / floor.nanosecondsPerZoneStep, 1))× |",
+                "| \(learnDay.name) | \(Self.format(learnDay.nanosecondsPerZoneStep, 0)) | "
+                    + "\(Self.format(learnDay.yearFor100ZonesSeconds, 1)) s | "
+                    + "\(Self.format(learnDay.nanosecondsPerZoneStep / floor.nanosecondsPerZoneStep, 1))× |",
                 "| \(floor.name) | \(Self.format(floor.nanosecondsPerZoneStep, 0)) | "
                     + "\(Self.format(floor.yearFor100ZonesSeconds, 1)) s | 1.0× |",
                 "", memoryLine,
@@ -82,7 +89,7 @@ struct TrainingBenchmark {
             "| path | ns/zone-step | readings/s | a year × 100 zones | vs full 24 h path | vs RLS floor |",
             "|---|---|---|---|---|---|",
         ]
-        for figure in [trainDay, trainBacktest, full48, full288, floor, backtest] {
+        for figure in [learnDay, trainDay, trainBacktest, full48, full288, floor, backtest] {
             lines.append(
                 "| \(figure.name) | \(Self.format(figure.nanosecondsPerZoneStep, 0)) | "
                     + "\(figure.readings > 0 ? Self.format(figure.readingsPerSecond, 0) : "-") | "
@@ -121,6 +128,51 @@ struct TrainingBenchmark {
         for reading in readings { _ = model.ingest(reading) }
         guard let dataTime = model.dataTime else { return 0 }
         return model.advance(to: dataTime, purpose: purpose).count
+    }
+
+    /// A warm-up of `days` of 5-minute steps for `zones` zones through `ingest` and `advance`,
+    /// as `umwelt backtest --warmup` learns it: learn only (`StepPurpose.learn`) before the
+    /// calibration window, the training path inside it. Readings are generated step by step,
+    /// outside the timed sections; the RLS floor of the same run is the baseline.
+    func warmupFigure(days: Int) -> [String] {
+        let building = BenchBuilding(zones: zones, horizonSteps: 288)
+        var model = TwinModel(twin: building.twin, configuration: ModelConfiguration(twin: building.twin))
+        let total = days * 288
+        let end = BenchBuilding.start + Double(total) * 300
+        let clock = ContinuousClock()
+        var seconds: [StepPurpose: Double] = [:]
+        var counts: [StepPurpose: Int] = [:]
+        for k in 0..<total {
+            let readings = building.readings(step: k)
+            let purpose = model.purpose(stepStart: BenchBuilding.start + Double(k) * 300, historyEnd: end)
+            let began = clock.now
+            Self.feed(&model, readings, purpose: purpose)
+            seconds[purpose, default: 0] += BenchClock.seconds(clock.now - began)
+            counts[purpose, default: 0] += 1
+        }
+        let floor = rlsFloor()
+        let learn = Figure(
+            name: "learn only", zoneSteps: zones * (counts[.learn] ?? 0), seconds: seconds[.learn] ?? 0, readings: 0)
+        let train = Figure(
+            name: "training path (the window)", zoneSteps: zones * (counts[.train] ?? 0), seconds: seconds[.train] ?? 0,
+            readings: 0)
+        let all = learn.seconds + train.seconds
+        var lines = [
+            "## Warm-up of \(days) days × \(zones) zones (release; window \(counts[.train] ?? 0) steps)", "",
+            "| part | steps | ns/zone-step | seconds | vs RLS floor |", "|---|---|---|---|---|",
+        ]
+        for figure in [learn, train] {
+            lines.append(
+                "| \(figure.name) | \(figure.zoneSteps / max(1, zones)) | \(Self.format(figure.nanosecondsPerZoneStep, 0)) | "
+                    + "\(Self.format(figure.seconds, 1)) | "
+                    + "\(Self.format(figure.nanosecondsPerZoneStep / floor.nanosecondsPerZoneStep, 1))× |")
+        }
+        lines.append(
+            "| end to end | \(total) | \(Self.format(all * 1e9 / Double(zones * total), 0)) | \(Self.format(all, 1)) | "
+                + "\(Self.format(all * 1e9 / Double(zones * total) / floor.nanosecondsPerZoneStep, 1))× |")
+        lines.append(
+            "| \(floor.name) | - | \(Self.format(floor.nanosecondsPerZoneStep, 0)) | - | 1.0× |")
+        return lines
     }
 
     /// The same number of RLS updates as the model's learning (per zone and step: temperature

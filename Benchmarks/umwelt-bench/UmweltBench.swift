@@ -40,9 +40,12 @@ struct UmweltBench: AsyncParsableCommand {
         @Option(help: "Write the memory benchmark's checkpoint (JSON) to this file.") var checkpoint: String?
         @Option(help: "Only the memory per zone, after this many steps (300: every calibration ring full).")
         var memorySteps: Int?
+        @Option(help: "Only a warm-up of this many days end to end (learn only before the calibration window).")
+        var warmupDays: Int?
 
         func run() async throws {
             var benchmark = TrainingBenchmark(zones: zones, steps: steps)
+            benchmark.warmupDays = warmupDays
             benchmark.trainingOnly = trainingOnly
             benchmark.checkpointPath = checkpoint
             benchmark.memorySteps = memorySteps

@@ -9,7 +9,8 @@ import WorldModel
 /// step of the input on, every closed step `t` is an origin; its forecast uses only
 /// readings timed before the end of step `t` (the model learns a step only when it
 /// closes), and horizon `h` targets step `t + h·step`. The warm-up recording only trains
-/// (`StepPurpose.train`: every step learned, calibrators scored on sub-sampled rollouts).
+/// (`StepPurpose.train`: every step learned, calibrators scored on sub-sampled rollouts), and
+/// before its calibration window only learns (`StepPurpose.learn`, `TwinModel.purpose`).
 public struct Backtest: Sendable {
     public var twin: TwinDefinition
     public var horizons: [Int]
@@ -141,8 +142,11 @@ public struct Backtest: Sendable {
             }
             if let dataTime = model.dataTime {
                 // Steps that close before the input starts are warm-up: learned on the training
-                // path (no full rollouts; their forecasts would not be scored anyway).
-                handle(model.advance(to: dataTime, purpose: dataTime < inputStart ? .train : .forecast))
+                // path (no full rollouts; their forecasts would not be scored anyway), and only
+                // learned before the calibration window (`StepPurpose.learn`).
+                let purpose =
+                    dataTime < inputStart ? model.purpose(stepStart: dataTime, historyEnd: inputStart) : .forecast
+                handle(model.advance(to: dataTime, purpose: purpose))
             }
         }
         if let dataTime = model.dataTime {

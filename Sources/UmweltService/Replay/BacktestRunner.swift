@@ -41,7 +41,7 @@ public enum BacktestRunner {
         try await store.saveSteps(twin: twin.id, steps)
         // The daemon's own configuration for this twin, so it starts warm from here.
         var model = TwinModel(twin: twin, configuration: ModelConfiguration(twin: twin))
-        for step in outcome.steps { _ = model.learn(step, purpose: .train) }
+        model.learn(history: outcome.steps)
         let payload = try encoder.encode(model)
         try await store.saveCheckpoint(
             Checkpoint.make(

@@ -110,11 +110,13 @@ public actor TwinRuntime {
                 }
                 let steps = try await store.steps(twin: definition.id, after: replayAfter)
                 let decoder = JSONDecoder()
+                let historyEnd = steps.last?.start ?? -Double.infinity
                 var replayed = 0
                 for stored in steps {
                     guard let step = try? decoder.decode(ClosedStep.self, from: Data(stored.payload)) else { continue }
                     if let last = model.lastClosedStep, step.start <= last { continue }
-                    _ = model.learn(step, purpose: .train)
+                    // Older than the calibration window before the newest step: learn only.
+                    _ = model.learn(step, purpose: model.purpose(stepStart: step.start, historyEnd: historyEnd))
                     replayed += 1
                 }
                 logger.info(

@@ -37,6 +37,8 @@ struct StepAggregator: Sendable, Codable, Hashable {
             open[position - 1].add(reading, key: key)
         } else {
             var step = OpenStep(index: k)
+            // Room for as many series as the step before: no rehashing while the step fills.
+            step.reserve(open.last?.seriesCount ?? 0)
             step.add(reading, key: key)
             open.insert(step, at: position)
         }
@@ -74,6 +76,12 @@ struct OpenStep: Sendable, Codable, Hashable {
 
     mutating func add(_ reading: Reading, key: SeriesKey) {
         series[key, default: Accumulator()].add(reading.value, at: reading.time)
+    }
+
+    var seriesCount: Int { series.count }
+
+    mutating func reserve(_ count: Int) {
+        series.reserveCapacity(count)
     }
 
     func closed(stepSeconds: Double) -> ClosedStep {

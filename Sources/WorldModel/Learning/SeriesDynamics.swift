@@ -99,8 +99,12 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     mutating func observe(_ y: Double, last: Double? = nil) {
         stepTail = last.map { $0 - y }.flatMap { $0.isFinite ? $0 : nil }
         change = (levelObserved ? level.map { y - $0 } : nil) ?? 0
-        if levelObserved {
-            recentChanges = [change] + recentChanges.dropLast()
+        if levelObserved, !recentChanges.isEmpty {
+            // Shifted in place (no allocation): the newest change first, the oldest dropped.
+            for r in stride(from: recentChanges.count - 1, to: 0, by: -1) { recentChanges[r] = recentChanges[r - 1] }
+            recentChanges[0] = change
+        } else if levelObserved {
+            recentChanges = [change]
         } else {
             recentChanges = [0, 0, 0]
         }

@@ -18,6 +18,29 @@ public struct ModelConfiguration: Sendable, Codable, Hashable {
     /// fleet. Default `Int.max` (every origin): on ROBOD, 48 made the 24 h CO2 forecast 2.3x
     /// worse (`TrainingPathEvaluation`), while leaving every horizon up to it unchanged.
     public var denseCalibrationSteps: Int
+    /// Steps before the end of a warm-up learned on the training path (calibrators scored);
+    /// older history only learns (`StepPurpose.learn`). nil (default): derived,
+    /// `calibrationWindowSteps(stepSeconds:)`.
+    public var calibrationWindow: Int?
+
+    /// The warm-up window that trains the calibrators: `calibrationWindow`, or by default the
+    /// longest calibrator memory (`calibrationMemorySteps(horizon:)`), at least two weeks (two
+    /// of each weekday for the errors' daily and weekly patterns). 5-minute steps: 31 days at
+    /// a 24 h horizon, 14 days at 48 steps.
+    public func calibrationWindowSteps(stepSeconds: Double) -> Int {
+        if let calibrationWindow { return calibrationWindow }
+        let twoWeeks = Int((14 * 86_400 / max(1, stepSeconds)).rounded(.up))
+        return max(Self.calibrationMemorySteps(horizon: horizonSteps), twoWeeks)
+    }
+
+    /// The longest memory among a horizon's calibrators, in steps: the direct correction's
+    /// `1/(1−λ) = 200 + 30 h` scored forecasts at the longest anchor (`DirectCorrection`), at
+    /// least the 1,000 steps of the slowest quantile tracking (gain 0.001): 8,840 steps at a
+    /// 288-step horizon, 1,640 at 48. Exponential memories started this long before the end
+    /// hold the same estimates, from a shorter effective sample.
+    public static func calibrationMemorySteps(horizon: Int) -> Int {
+        max(1_000, 200 + 30 * max(1, horizon))
+    }
 
     public init(twin: TwinDefinition) {
         let step = Double(max(1, twin.stepSeconds))

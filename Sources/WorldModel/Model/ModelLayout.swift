@@ -90,15 +90,21 @@ struct ModelLayout: Sendable, Codable, Hashable {
         boundIndex(key) != nil
     }
 
-    /// The index of `key` in `bound` (and so in the model's `health`), by binary search.
+    /// The index of `key` in `bound` (and so in the model's `health`): `bound` is sorted by
+    /// zone first, so a binary search by zone name, then a scan of that zone's few series by
+    /// quantity (no `Quantity` ordering, which looks both quantities up in a list).
     func boundIndex(_ key: SeriesKey) -> Int? {
         var low = 0
         var high = bound.count
         while low < high {
             let middle = (low + high) / 2
-            if bound[middle] < key { low = middle + 1 } else { high = middle }
+            if bound[middle].zone < key.zone { low = middle + 1 } else { high = middle }
         }
-        return low < bound.count && bound[low] == key ? low : nil
+        while low < bound.count && bound[low].zone == key.zone {
+            if bound[low].quantity == key.quantity { return low }
+            low += 1
+        }
+        return nil
     }
 
     /// Whether the zone of bound series `s` is indoors (true for an unknown zone).

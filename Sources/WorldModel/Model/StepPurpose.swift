@@ -14,4 +14,11 @@ public enum StepPurpose: Sendable, Hashable {
     /// For a publisher of the newest forecast: a burst of history (a gateway's backlog, a fast
     /// replay) costs training, the step it ends on a full forecast.
     case forecastNewest
+    /// Learn only: the dynamics (RLS), input profiles, occupancy chains and the health
+    /// baselines (reporting intervals, typical ranges, flat shares); no calibration forecast is
+    /// recorded or scored, no detector runs, the `StepReport` is empty. For history older than
+    /// `ModelConfiguration.calibrationWindowSteps(stepSeconds:)` before the end of a warm-up (see
+    /// `TwinModel.purpose(stepStart:historyEnd:)`): the calibrators' memory is shorter than
+    /// that, so scoring those steps would not change the state the warm-up ends with.
+    case learn
 }

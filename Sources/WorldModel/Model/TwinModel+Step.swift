@@ -1,3 +1,4 @@
+import Foundation
 import UmweltCore
 
 extension TwinModel {
@@ -9,15 +10,12 @@ extension TwinModel {
         if let last = lastStepIndex, k <= last {
             return StepReport(step: step, forecasts: [], scores: [:], events: [])
         }
-        let stepStart = Double(k) * stepSeconds
-        if let last = lastStepIndex {
-            let gap = k - last - 1
-            if gap > configuration.maxGapSteps {
-                resetDynamicState(at: k)
-            } else if gap > 0 {
-                for index in (last + 1)..<k { predictThroughEmptyStep(index: index) }
-            }
+        if purpose == .learn {
+            learnOnly(step, index: k)
+            return StepReport(step: step, forecasts: [], scores: [:], events: [])
         }
+        let stepStart = Double(k) * stepSeconds
+        bridgeGap(to: k)
 
         var oneStep: [SeriesKey: OneStepExpectation] = [:]
         oneStep.reserveCapacity(dynamics.count)
@@ -71,7 +69,7 @@ extension TwinModel {
         case .forecast, .forecastNewest:
             let forecasts = issueForecasts(originIndex: k, record: true)
             return StepReport(step: step, forecasts: forecasts, scores: scores, events: events)
-        case .train:
+        case .train, .learn:
             recordTrainingForecasts(originIndex: k)
             return StepReport(step: step, forecasts: [], scores: scores, events: events)
         }
@@ -84,6 +82,18 @@ extension TwinModel {
         let calibration = dynamics[i].calibrator.anchors[0].calibration(priorScale: dynamics[i].priorScale)
         let progress = warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex)
         return dynamics[i].predictedChange(phi) * calibration.weight * progress
+    }
+
+    /// Bridges the steps between the latest processed step and step `k`: predicted through
+    /// when the gap is short, the dynamic state reset when it is longer than `maxGapSteps`.
+    mutating func bridgeGap(to k: Int) {
+        guard let last = lastStepIndex else { return }
+        let gap = k - last - 1
+        if gap > configuration.maxGapSteps {
+            resetDynamicState(at: k)
+        } else if gap > 0 {
+            for index in (last + 1)..<k { predictThroughEmptyStep(index: index) }
+        }
     }
 
     /// Carries the state through a step without any reading (a short gap).
@@ -99,7 +109,12 @@ extension TwinModel {
 
     /// Sets every series' features φ at the current state (nil where the level is unknown),
     /// reusing each series' feature array in place.
-    private mutating func updatePendingFeatures(snapshot: InputSnapshot) {
+    mutating func updatePendingFeatures(snapshot: InputSnapshot) {
+        // `FeatureTerm.fourier` of harmonics 1 and 2, with its arithmetic (so bit for bit).
+        let fourier = (1...2).map { k in
+            let angle = 2 * Double.pi * Double(k) * snapshot.dayFraction
+            return (sine: sin(angle), cosine: cos(angle))
+        }
         for i in dynamics.indices {
             guard let y = dynamics[i].level else {
                 dynamics[i].pendingFeatures = nil
@@ -115,6 +130,11 @@ extension TwinModel {
             let reference = dynamics[i].reference
             let scale = dynamics[i].scale
             for f in 0..<n {
+                // The time-of-day terms are the same for every series: computed once per step.
+                if case .fourier(let k, let sine) = terms[f], k >= 1, k <= fourier.count {
+                    dynamics[i].pendingFeatures![f] = sine ? fourier[k - 1].sine : fourier[k - 1].cosine
+                    continue
+                }
                 dynamics[i].pendingFeatures![f] = terms[f].value(
                     y: y, reference: reference, scale: scale, change: change, snapshot: snapshot)
             }
@@ -131,24 +151,30 @@ extension TwinModel {
         for s in health.indices { health[s].resetAfterGap(index: index) }
     }
 
-    private mutating func observeOccupancy(_ c: Int, value: StepValue?, index k: Int) {
+    /// Learns chain `c` from its step value (scoring its calibrator unless `learnOnly`), or
+    /// predicts it through a step without one.
+    mutating func observeOccupancy(_ c: Int, value: StepValue?, index k: Int, learnOnly: Bool = false) {
         guard let value, value.mean.isFinite else {
             chains[c].predictThrough(stepStart: Double(k - 1) * stepSeconds, clock: clock)
             return
         }
         let fraction: Double
+        let last: Double
         let count: Double?
         if chains[c].isCounter {
             fraction = value.mean >= 0.5 ? 1 : 0
+            last = value.last >= 0.5 ? 1 : 0
             count = value.mean
         } else {
             fraction = max(0, min(1, value.mean))
+            last = value.last.isFinite ? max(0, min(1, value.last)) : fraction
             count = nil
         }
-        occupancyCalibrators[c].score(targetIndex: k, observed: fraction, priorScale: 0.1)
+        if !learnOnly { occupancyCalibrators[c].score(targetIndex: k, observed: fraction, priorScale: 0.1) }
         let previous = chains[c].lastObservedIndex == k - 1 ? Double(k - 1) * stepSeconds : nil
         chains[c].observe(
-            fraction: fraction, count: count, at: Double(k) * stepSeconds, transitionFrom: previous, clock: clock
+            fraction: fraction, last: last, count: count, at: Double(k) * stepSeconds, stepSeconds: stepSeconds,
+            transitionFrom: previous, clock: clock
         )
         chains[c].lastObservedIndex = k
     }
