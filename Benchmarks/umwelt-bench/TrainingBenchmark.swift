@@ -53,7 +53,7 @@ struct TrainingBenchmark {
             ]
         }
         if let warmupDays { return warmupFigure(days: warmupDays) }
-        let trainDay = time("training (learn only), 24 h horizon", horizon: 288, purpose: .train, steps: steps)
+        let trainDay = time("training path, 24 h horizon", horizon: 288, purpose: .train, steps: steps)
         let learnDay = time("learn only (no calibration), 24 h horizon", horizon: 288, purpose: .learn, steps: steps)
         let floor = rlsFloor()
         let memory = try ModelBenchmarks.memoryPerZone(zones: zones, checkpointPath: checkpointPath)
@@ -76,7 +76,7 @@ struct TrainingBenchmark {
                 "", memoryLine,
             ]
         }
-        let trainBacktest = time("training (learn only), 48-step horizon", horizon: 48, purpose: .train, steps: steps)
+        let trainBacktest = time("training path, 48-step horizon", horizon: 48, purpose: .train, steps: steps)
         let full48 = time(
             "full path, forecasts at every origin, 48 steps", horizon: 48, purpose: .forecast, steps: steps)
         let full288 = time(
