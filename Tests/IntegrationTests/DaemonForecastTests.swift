@@ -26,6 +26,9 @@ struct DaemonForecastTests {
             environment: [:]
         )
         let group = Task { try await application.run() }
+        let port = try #require(await application.httpPort())
+        // Subscribed before the simulator publishes: nothing it sends is lost.
+        #expect(try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(20)))
 
         // Collect every temperature forecast the daemon publishes.
         var collectorConfiguration = MQTTConfiguration(
@@ -60,7 +63,6 @@ struct DaemonForecastTests {
         try await publisher.run(client: simulatorClient, logger: logger)
 
         let expectedSteps = Int(days * 86_400) / twin.stepSeconds - 3
-        let port = try #require(await application.httpPort())
         let learned = try await DaemonHarness.eventually(timeout: .seconds(90)) {
             let (_, body) = try await DaemonHarness.get(port: port, path: "/v1/twins/demo-office")
             let steps = (body as? [String: Any])?["steps_learned"] as? Int ?? 0

@@ -27,6 +27,8 @@ struct DashboardTests {
         let group = Task { try await application.run() }
         defer { group.cancel() }
         let port = try #require(await application.httpPort())
+        // Subscribed before the simulator publishes: nothing it sends is lost.
+        #expect(try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(20)))
         let client = try MQTTClient(
             configuration: MQTTConfiguration(clientID: "sim-\(UUID().uuidString.prefix(8))", port: broker.port),
             logger: logger

@@ -25,6 +25,8 @@ struct MetricsEndpointTests {
         let group = Task { try await application.run() }
         defer { group.cancel() }
         let port = try #require(await application.httpPort())
+        // Subscribed before the simulator publishes: nothing it sends is lost.
+        #expect(try await DaemonHarness.waitUntilReady(port: port, timeout: .seconds(20)))
 
         let twin = try TwinFileParser.load(path: DaemonHarness.demoTwinPath)
         let client = try MQTTClient(

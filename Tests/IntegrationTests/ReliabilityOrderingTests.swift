@@ -63,4 +63,46 @@ import WorldModel
         #expect(statistics.snapshot.readingsLate == 1)
         #expect(await runtime.stepsLearned == learned)
     }
+
+    /// A fresh twin fed history: an untimed reading (its sensor has no `time_path`) ahead of
+    /// the timestamped ones in a batch must not start the data clock at the arrival time,
+    /// which would make the rest of the history late.
+    @Test func untimedReadingFirstInABatchDoesNotMakeHistoryLate() async throws {
+        let yaml = """
+            twin: rel-untimed
+            timezone: UTC
+            step: 5m
+            horizon: 1h
+            zones:
+              - id: z0
+                sensors:
+                  - { quantity: temperature, topic: t/z0/temperature, format: json, path: v, time_path: t }
+                  - { quantity: co2, topic: t/z0/co2 }
+            """
+        let twin = try TwinFileParser.parse(yaml: yaml + "\n", path: "rel-untimed.yaml")
+        let statistics = DaemonStatistics()
+        let runtime = await TwinRuntime.restore(
+            definition: twin,
+            configuration: ModelConfiguration(twin: twin),
+            store: nil,
+            publisher: nil,
+            topics: TopicScheme(prefix: "umwelt"),
+            statistics: statistics,
+            logger: DaemonHarness.testLogger()
+        )
+        let now = (Date().timeIntervalSince1970 / 300).rounded(.down) * 300
+        let start = now - 86_400
+        var batch = [Reading(zone: "z0", quantity: .co2, time: now, value: 450, sensorIndex: 1)]
+        for step in 0..<20 {
+            batch.append(Reading(zone: "z0", quantity: .temperature, time: start + Double(step) * 300, value: 21))
+        }
+        await runtime.ingest(batch, arrivalTime: now)
+        // The next batch of history is not late: the untimed reading took the data clock.
+        let next = (20..<40).map {
+            Reading(zone: "z0", quantity: .temperature, time: start + Double($0) * 300, value: 21)
+        }
+        await runtime.ingest(next, arrivalTime: now + 1)
+        #expect(statistics.snapshot.readingsLate == 0)
+        #expect(await runtime.stepsLearned >= 38)
+    }
 }

@@ -148,17 +148,22 @@ public actor TwinRuntime {
         var late = 0
         var lateReadings: [Reading] = []
         var clockAhead = 0
-        let liveClock = isDataClockLive(wallClock: arrivalTime)
         let latestPlausible = arrivalTime + Double(definition.stepSeconds)
-        for var reading in readings {
+        // A fresh twin takes its data clock from timestamped readings first: an untimed
+        // reading ahead of them in the batch would start it at the arrival time and make a
+        // stream of history late.
+        let ordered =
+            model.dataTime == nil && !arrivalTimedSensors.isEmpty
+            ? readings.filter { !isArrivalTimed($0) } + readings.filter(isArrivalTimed) : readings
+        for var reading in ordered {
             // A device clock running ahead would drag the data clock into the future and make
             // every other sensor's readings late: such a reading takes its arrival time.
             if reading.time > latestPlausible {
                 reading.time = arrivalTime
                 clockAhead += 1
             }
-            if !liveClock, !arrivalTimedSensors.isEmpty, let dataTime = model.dataTime,
-                arrivalTimedSensors.contains(SensorKey(zone: reading.zone, index: reading.sensorIndex))
+            if !arrivalTimedSensors.isEmpty, let dataTime = model.dataTime, isArrivalTimed(reading),
+                !isDataClockLive(wallClock: arrivalTime)
             {
                 reading.time = dataTime
             }
@@ -232,6 +237,10 @@ public actor TwinRuntime {
         let reports = model.advance(to: time, purpose: purpose)
         if !reports.isEmpty { recordMetrics(reports, duration: clock.now - start) }
         return reports
+    }
+
+    private func isArrivalTimed(_ reading: Reading) -> Bool {
+        arrivalTimedSensors.contains(SensorKey(zone: reading.zone, index: reading.sensorIndex))
     }
 
     private func isDataClockLive(wallClock: Double) -> Bool {
