@@ -64,10 +64,10 @@ import WorldModel
         #expect(await runtime.stepsLearned == learned)
     }
 
-    /// A fresh twin fed history: an untimed reading (its sensor has no `time_path`) ahead of
-    /// the timestamped ones in a batch must not start the data clock at the arrival time,
-    /// which would make the rest of the history late.
-    @Test func untimedReadingFirstInABatchDoesNotMakeHistoryLate() async throws {
+    /// A fresh twin fed history: neither a wall-clock tick before the first reading nor an
+    /// untimed reading (its sensor has no `time_path`) ahead of the timestamped ones in a batch
+    /// may start the data clock at the wall clock, which would make the history late.
+    @Test func wallClockBeforeHistoryDoesNotMakeItLate() async throws {
         let yaml = """
             twin: rel-untimed
             timezone: UTC
@@ -92,6 +92,8 @@ import WorldModel
         )
         let now = (Date().timeIntervalSince1970 / 300).rounded(.down) * 300
         let start = now - 86_400
+        // The supervisor's wall-clock tick before any reading closes nothing.
+        await runtime.tick(wallClock: now - 1)
         var batch = [Reading(zone: "z0", quantity: .co2, time: now, value: 450, sensorIndex: 1)]
         for step in 0..<20 {
             batch.append(Reading(zone: "z0", quantity: .temperature, time: start + Double(step) * 300, value: 21))

@@ -195,7 +195,11 @@ public actor TwinRuntime {
     /// close steps of sensors without payload timestamps.
     func tick(wallClock: Double) {
         publishHeldForecast()
-        guard !arrivalTimedSensors.isEmpty, isDataClockLive(wallClock: wallClock) else { return }
+        // Before the first reading there is no data clock: closing steps up to the wall clock
+        // then would make a stream of history that starts a moment later late.
+        guard !arrivalTimedSensors.isEmpty, model.dataTime != nil, isDataClockLive(wallClock: wallClock) else {
+            return
+        }
         advance(to: wallClock, wallClock: wallClock)
     }
 
