@@ -9,11 +9,11 @@ import WorldModel
 /// daemon's does not drag the twin's data clock into the future; late readings are counted
 /// and stored but not learned.
 @Suite struct ReliabilityOrderingTests {
-    private func runtime(statistics: DaemonStatistics) async throws -> TwinRuntime {
-        let twin = try TwinFileParser.parse(
-            yaml: ReliabilityHarness.twinYAML(id: "rel-order", zones: 2),
-            path: "rel-order.yaml"
-        )
+    private func runtime(
+        statistics: DaemonStatistics,
+        yaml: String = ReliabilityHarness.twinYAML(id: "rel-order", zones: 2)
+    ) async throws -> TwinRuntime {
+        let twin = try TwinFileParser.parse(yaml: yaml, path: "twin.yaml")
         return await TwinRuntime.restore(
             definition: twin,
             configuration: ModelConfiguration(twin: twin),
@@ -79,17 +79,8 @@ import WorldModel
                   - { quantity: temperature, topic: t/z0/temperature, format: json, path: v, time_path: t }
                   - { quantity: co2, topic: t/z0/co2 }
             """
-        let twin = try TwinFileParser.parse(yaml: yaml + "\n", path: "rel-untimed.yaml")
         let statistics = DaemonStatistics()
-        let runtime = await TwinRuntime.restore(
-            definition: twin,
-            configuration: ModelConfiguration(twin: twin),
-            store: nil,
-            publisher: nil,
-            topics: TopicScheme(prefix: "umwelt"),
-            statistics: statistics,
-            logger: DaemonHarness.testLogger()
-        )
+        let runtime = try await runtime(statistics: statistics, yaml: yaml + "\n")
         let now = (Date().timeIntervalSince1970 / 300).rounded(.down) * 300
         let start = now - 86_400
         // The supervisor's wall-clock tick before any reading closes nothing.

@@ -28,6 +28,25 @@ import WorldModel
     /// The learned office at each origin, learned once for both tests.
     static let origins: [ScenarioDemoOffice] = originHours.map { ScenarioDemoOffice.learned(plusHours: $0) }
 
+    /// The model's predicted differences (scenario − baseline means) from `office`'s origin on:
+    /// the temperature of `setpointZone` under `setpoint`, and the CO2 of `occupancyZone` with
+    /// its occupancy scaled by `factor`.
+    static func predictedEffects(
+        at office: ScenarioDemoOffice, setpointZone: String, setpoint: Double, occupancyZone: String, factor: Double
+    ) throws -> (temperature: [Double], co2: [Double]) {
+        let start = office.simulator.time
+        let heated = try office.model.project([
+            ScenarioOverride(zone: setpointZone, quantity: .setpoint, action: .value(setpoint), from: start)
+        ])
+        let crowded = try office.model.project([
+            ScenarioOverride(zone: occupancyZone, quantity: .occupancy, action: .scale(factor), from: start)
+        ])
+        return (
+            try #require(heated.series(zone: setpointZone, quantity: .temperature)).difference.map(\.mean),
+            try #require(crowded.series(zone: occupancyZone, quantity: .co2)).difference.map(\.mean)
+        )
+    }
+
     /// MAE of the predicted difference relative to the mean absolute true difference, for a
     /// setpoint change in `zone` and for a doubled occupancy in `occupancyZone`.
     static func effectErrors(
@@ -36,32 +55,26 @@ import WorldModel
         var temperature = EffectError()
         var co2 = EffectError()
         for office in origins {
-            let start = office.simulator.time
             let steps = office.model.configuration.horizonSteps
             let stepSeconds = office.twin.stepSeconds
 
-            let heated = try office.model.project([
-                ScenarioOverride(zone: setpointZone, quantity: .setpoint, action: .value(setpoint), from: start)
-            ])
+            let predicted = try predictedEffects(
+                at: office, setpointZone: setpointZone, setpoint: setpoint, occupancyZone: occupancyZone, factor: factor
+            )
             var changed = office.simulator
             changed.apply(.setpoint(zone: setpointZone, celsius: setpoint))
             let base = ScenarioDemoOffice.truth(
                 of: office.simulator, zone: setpointZone, steps: steps, stepSeconds: stepSeconds)
             let warm = ScenarioDemoOffice.truth(of: changed, zone: setpointZone, steps: steps, stepSeconds: stepSeconds)
-            let predicted = try #require(heated.series(zone: setpointZone, quantity: .temperature)).difference.map(
-                \.mean)
-            temperature.add(predicted: predicted, truth: zip(warm.temperature, base.temperature).map { $0 - $1 })
+            temperature.add(
+                predicted: predicted.temperature, truth: zip(warm.temperature, base.temperature).map { $0 - $1 })
 
-            let crowded = try office.model.project([
-                ScenarioOverride(zone: occupancyZone, quantity: .occupancy, action: .scale(factor), from: start)
-            ])
             var busier = office.simulator
             busier.apply(.occupancyScale(zone: occupancyZone, factor: factor))
             let quiet = ScenarioDemoOffice.truth(
                 of: office.simulator, zone: occupancyZone, steps: steps, stepSeconds: stepSeconds)
             let busy = ScenarioDemoOffice.truth(of: busier, zone: occupancyZone, steps: steps, stepSeconds: stepSeconds)
-            let predictedCO2 = try #require(crowded.series(zone: occupancyZone, quantity: .co2)).difference.map(\.mean)
-            co2.add(predicted: predictedCO2, truth: zip(busy.co2, quiet.co2).map { $0 - $1 })
+            co2.add(predicted: predicted.co2, truth: zip(busy.co2, quiet.co2).map { $0 - $1 })
         }
         return (temperature, co2)
     }
@@ -78,15 +91,10 @@ import WorldModel
         var temperature = EffectError()
         var co2 = EffectError()
         for office in origins {
-            let start = office.simulator.time
             let steps = office.model.configuration.horizonSteps
             let stepSeconds = office.twin.stepSeconds
-            let heated = try office.model.project([
-                ScenarioOverride(zone: zone, quantity: .setpoint, action: .value(setpoint), from: start)
-            ])
-            let crowded = try office.model.project([
-                ScenarioOverride(zone: zone, quantity: .occupancy, action: .scale(factor), from: start)
-            ])
+            let predicted = try predictedEffects(
+                at: office, setpointZone: zone, setpoint: setpoint, occupancyZone: zone, factor: factor)
             var temperatureEffect = [Double](repeating: 0, count: steps)
             var co2Effect = [Double](repeating: 0, count: steps)
             for seed in 1...seeds {
@@ -104,10 +112,8 @@ import WorldModel
                     co2Effect[h] += (busy.co2[h] - base.co2[h]) / Double(seeds)
                 }
             }
-            let predicted = try #require(heated.series(zone: zone, quantity: .temperature)).difference.map(\.mean)
-            temperature.add(predicted: predicted, truth: temperatureEffect)
-            let predictedCO2 = try #require(crowded.series(zone: zone, quantity: .co2)).difference.map(\.mean)
-            co2.add(predicted: predictedCO2, truth: co2Effect)
+            temperature.add(predicted: predicted.temperature, truth: temperatureEffect)
+            co2.add(predicted: predicted.co2, truth: co2Effect)
         }
         return (temperature, co2)
     }
@@ -123,8 +129,8 @@ import WorldModel
         print("  " + line("meeting-room temperature, setpoint 19 °C", temperature))
         print("  " + line("meeting-room CO2, 2× people", co2))
         // Target 20 %, not reached; bounds are what the model reaches, with a margin. What is
-        // left is not the effect model's: the occupancy forecast (a meeting that just began is
-        // a 50 % presence, one under way fades within half an hour), the group size a presence
+        // left is not the effect model's: the occupancy forecast (when the next meeting comes
+        // and how long one under way lasts are learned only as probabilities), the group size a presence
         // sensor cannot tell (2 to 8 people), and the lumped thermal model (one node for air and
         // mass, whose fast air response to a closing valve it learns only in part).
         #expect(temperature.relative <= 0.35)
