@@ -31,6 +31,10 @@ struct IngestBenchmark {
         var ceilingPipelineCPUPerMessage: Double = .nan
         /// CPU seconds per message of everything in the daemon run: publisher, broker and daemon.
         var daemonPipelineCPUPerMessage: Double = .nan
+        /// CPU seconds per message of `mosquitto_sub` alone (what the daemon's own share compares with).
+        var subscriberCPUPerMessage: Double = .nan
+        /// CPU seconds per message of the publisher alone (in this process, during the ceiling run).
+        var publisherCPUPerMessage: Double = .nan
 
         /// What the throughput ratio tends to when the machine is saturated (other work
         /// competing for both cores): the ceiling's CPU per message over the daemon run's.
@@ -70,7 +74,9 @@ struct IngestBenchmark {
         lines.start()
         try await Task.sleep(for: .milliseconds(500))
         let ceilingCPU = BenchClock.processCPUSeconds()
-        let ceilingChildrenCPU = Self.cpuSeconds(pid: broker.pid) + Self.cpuSeconds(pid: subscriber.processIdentifier)
+        let ceilingBrokerCPU = Self.cpuSeconds(pid: broker.pid)
+        let subscriberStartCPU = Self.cpuSeconds(pid: subscriber.processIdentifier)
+        let reapedStartCPU = Self.reapedChildrenCPUSeconds()
         let expected = messages.count
         let ceilingSeconds = try await publish(
             messages, port: broker.port, logger: logger, received: lines.count
@@ -78,10 +84,15 @@ struct IngestBenchmark {
             !subscriber.isRunning || lines.count() >= expected
         }
         let publisherCPU = BenchClock.processCPUSeconds() - ceilingCPU
-        let ceilingPipelineCPU =
-            publisherCPU + Self.cpuSeconds(pid: broker.pid) + Self.cpuSeconds(pid: subscriber.processIdentifier)
-            - ceilingChildrenCPU
+        let ceilingBrokerUsed = Self.cpuSeconds(pid: broker.pid) - ceilingBrokerCPU
+        // mosquitto_sub exits after its count (-C) and is reaped: its /proc entry is gone and
+        // its CPU time shows in this process's reaped children instead.
+        let runningSubscriberCPU = Self.cpuSeconds(pid: subscriber.processIdentifier)
         await Self.stop(subscriber)
+        _ = await Self.wait(upTo: .seconds(2)) { Self.reapedChildrenCPUSeconds() > reapedStartCPU }
+        let subscriberCPU =
+            max(runningSubscriberCPU, Self.reapedChildrenCPUSeconds() - reapedStartCPU) - subscriberStartCPU
+        let ceilingPipelineCPU = publisherCPU + ceilingBrokerUsed + subscriberCPU
         progress("ceiling: \(messages.count) messages in \(ceilingSeconds) s")
 
         // The daemon, in this process.
@@ -142,7 +153,9 @@ struct IngestBenchmark {
             daemonPerSecond: Double(messages.count) / daemonSeconds,
             daemonCPUSecondsPerReading: cpu / Double(messages.count),
             ceilingPipelineCPUPerMessage: ceilingPipelineCPU / Double(messages.count),
-            daemonPipelineCPUPerMessage: daemonPipelineCPU / Double(messages.count)
+            daemonPipelineCPUPerMessage: daemonPipelineCPU / Double(messages.count),
+            subscriberCPUPerMessage: subscriberCPU / Double(messages.count),
+            publisherCPUPerMessage: publisherCPU / Double(messages.count)
         )
     }
 
@@ -155,6 +168,14 @@ struct IngestBenchmark {
         let fields = text[text.index(after: end)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds (user + system) of this process's children that have ended and been reaped.
+    static func reapedChildrenCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) * 1e-6
     }
 
     /// Polls `condition` every 10 ms until it holds or `timeout` passes; whether it held.
@@ -229,7 +250,10 @@ struct IngestBenchmark {
         "| ingest CPU, \(live ? "live" : "replay") shape: publisher + broker + daemon "
             + "\(PerformanceReport.format(result.daemonPipelineCPUPerMessage * 1e6, 1)) µs/msg | publisher + broker + "
             + "mosquitto_sub \(PerformanceReport.format(result.ceilingPipelineCPUPerMessage * 1e6, 1)) µs/msg | "
-            + "CPU ratio (the throughput ratio on a saturated machine) \(PerformanceReport.format(result.cpuRatio, 2)) |"
+            + "CPU ratio (the throughput ratio on a saturated machine) \(PerformanceReport.format(result.cpuRatio, 2)) | "
+            + "daemon alone \(PerformanceReport.format(result.daemonCPUSecondsPerReading * 1e6, 1)) µs/msg, "
+            + "mosquitto_sub alone \(PerformanceReport.format(result.subscriberCPUPerMessage * 1e6, 1)), "
+            + "publisher alone \(PerformanceReport.format(result.publisherCPUPerMessage * 1e6, 1)) |"
     }
 
     /// The median ratio of repeated runs (each ceiling and daemon pair measured back to back,

@@ -26,6 +26,15 @@ struct ForecastThrottleTests {
         #expect(throttle.isDue(now: start + .milliseconds(100)))
     }
 
+    @Test func byDefaultCheapForecastsGoOutFourTimesASecond() {
+        var throttle = ForecastThrottle()
+        throttle.published(at: start, cost: .milliseconds(2))
+        throttle.hold()
+        #expect(throttle.interval == .milliseconds(250))
+        #expect(!throttle.isDue(now: start + .milliseconds(249)))
+        #expect(throttle.isDue(now: start + .milliseconds(250)))
+    }
+
     @Test func costlyForecastsTakeAtMostTheirShareUpToTheMaximumInterval() {
         var throttle = ForecastThrottle(share: 0.25, minInterval: .milliseconds(100), maxInterval: .seconds(1))
         throttle.published(at: start, cost: .milliseconds(200))

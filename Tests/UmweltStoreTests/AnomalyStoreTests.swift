@@ -52,6 +52,32 @@ import Testing
         }
     }
 
+    @Test func batchSavesInOrderAsSingleSavesWould() async throws {
+        try await withTemporaryStore { store in
+            let opened = Self.event(updatedAt: 1_000)
+            var closed = opened
+            closed.end = 1_900
+            closed.updatedAt = 1_900
+            let other = Self.event(id: "office/west/co2/1", start: 1_100, updatedAt: 1_100)
+            // Within one batch: the later update wins, a stale one after it is ignored.
+            try await store.saveAnomalies([opened, other, closed, Self.event(updatedAt: 1_500)])
+            #expect(try await store.anomalies(twin: "office", since: 0, limit: 10) == [other, closed])
+            try await store.saveAnomalies([])
+            #expect(try await store.fetchRawInteger("SELECT count(*) FROM anomalies") == 2)
+        }
+    }
+
+    @Test func batchWithAFailingEventSavesNone() async throws {
+        try await withTemporaryStore { (store: StateStore) async throws in
+            var invalid = Self.event(id: "b", updatedAt: 1_000)
+            invalid.score = .nan  // binds NULL and fails NOT NULL
+            await #expect(throws: (any Error).self) {
+                try await store.saveAnomalies([Self.event(id: "a", updatedAt: 1_000), invalid])
+            }
+            #expect(try await store.fetchRawInteger("SELECT count(*) FROM anomalies") == 0)
+        }
+    }
+
     @Test func anomaliesSinceIncludeOpenAndRecentlyEndedEventsNewestFirst() async throws {
         try await withTemporaryStore { store in
             var oldClosed = Self.event(id: "a", start: 100, updatedAt: 200)

@@ -37,13 +37,16 @@ final class ClientState: Sendable {
     let logger: Logger
     let broker: String
     let buffer: MessageBuffer
+    /// Whether the connection uses TLS: its OpenSSL errors reach us only as log lines, at any time.
+    let usesTLS: Bool
     private let state: Mutex<State>
     private let received = Atomic<Int>(0)
     private let libraryErrors = Mutex<[String]>([])
 
-    init(logger: Logger, broker: String, protocolVersion: ProtocolVersion, bufferCapacity: Int) {
+    init(logger: Logger, broker: String, protocolVersion: ProtocolVersion, bufferCapacity: Int, usesTLS: Bool = false) {
         self.logger = logger
         self.broker = broker
+        self.usesTLS = usesTLS
         self.buffer = MessageBuffer(capacity: bufferCapacity)
         self.state = Mutex(State(protocolVersion: protocolVersion))
     }

@@ -28,7 +28,8 @@ public final class MQTTClient: Sendable {
             logger: logger,
             broker: "\(configuration.host):\(configuration.port)",
             protocolVersion: configuration.protocolVersion,
-            bufferCapacity: configuration.receiveBufferCapacity
+            bufferCapacity: configuration.receiveBufferCapacity,
+            usesTLS: configuration.caFile != nil
         )
         self.handle = try MosquittoHandle(configuration: configuration, state: state)
     }

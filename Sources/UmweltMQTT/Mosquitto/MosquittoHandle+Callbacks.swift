@@ -14,11 +14,17 @@ extension MosquittoHandle {
     func installCallbacks() {
         mosquitto_connect_v5_callback_set(mosq) { mosq, userdata, reasonCode, _, _ in
             guard let mosq, let userdata else { return }
-            MosquittoHandle.connected(
-                mosq, Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue(), reasonCode)
+            let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
+            // While a log callback is set libmosquitto formats a line (vsnprintf into a fresh
+            // buffer) for every packet, two per received QoS 1 message. Only error lines are
+            // wanted: a plain connection has none to report once it is up. The disconnect
+            // callback sets it again before libmosquitto reconnects; TLS keeps it throughout.
+            if reasonCode == 0, !state.usesTLS { mosquitto_log_callback_set(mosq, nil) }
+            MosquittoHandle.connected(mosq, state, reasonCode)
         }
-        mosquitto_disconnect_v5_callback_set(mosq) { _, userdata, reasonCode, _ in
+        mosquitto_disconnect_v5_callback_set(mosq) { mosq, userdata, reasonCode, _ in
             guard let userdata else { return }
+            if let mosq { MosquittoHandle.installLogCallback(mosq) }
             let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
             state.didDisconnect(reasonCode: reasonCode, reason: MQTTError.disconnectReason(reasonCode))
         }
@@ -33,15 +39,20 @@ extension MosquittoHandle {
             Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
                 .didSubscribe(messageID: messageID, grantedQoS: grantedQoS)
         }
-        // libmosquitto reports some failures (OpenSSL's handshake errors) only as log lines.
-        mosquitto_log_callback_set(mosq) { _, userdata, level, text in
-            guard let userdata, let text, level & MOSQ_LOG_ERR != 0 else { return }
-            Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue().didLogError(String(cString: text))
-        }
+        Self.installLogCallback(mosq)
         mosquitto_message_v5_callback_set(mosq) { _, userdata, message, properties in
             guard let userdata, let message else { return }
             let state = Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue()
             state.didReceive(MosquittoHandle.copy(message.pointee, properties: properties))
+        }
+    }
+
+    /// Registers the log callback: libmosquitto reports some failures (OpenSSL's handshake
+    /// errors) only as log lines; error lines go to `ClientState.didLogError`.
+    static func installLogCallback(_ mosq: OpaquePointer) {
+        mosquitto_log_callback_set(mosq) { _, userdata, level, text in
+            guard let userdata, let text, level & MOSQ_LOG_ERR != 0 else { return }
+            Unmanaged<ClientState>.fromOpaque(userdata).takeUnretainedValue().didLogError(String(cString: text))
         }
     }
 

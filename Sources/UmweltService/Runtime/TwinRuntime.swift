@@ -340,9 +340,8 @@ public actor TwinRuntime {
             unsavedReadings.removeFirst(min(readings.count, unsavedReadings.count))
             if !steps.isEmpty { try await store.saveSteps(twin: definition.id, steps) }
             unsavedSteps.removeFirst(min(steps.count, unsavedSteps.count))
-            for event in anomalies {
-                try await store.saveAnomaly(storedAnomaly(event, now: now))
-            }
+            // One transaction for all of them: a burst of history closes many steps a second.
+            if !anomalies.isEmpty { try await store.saveAnomalies(anomalies.map { storedAnomaly($0, now: now) }) }
             unsavedAnomalies.removeFirst(min(anomalies.count, unsavedAnomalies.count))
             if storageFault != nil {
                 logger.notice("storage recovered")

@@ -6,28 +6,41 @@ extension StateStore {
     /// A stale update (an `updatedAt` older than the stored one) is ignored, so events saved
     /// out of order never reopen a closed event.
     public func saveAnomaly(_ event: StoredAnomaly) async throws {
-        try await performWrite("save anomaly \"\(event.id)\" of twin \"\(event.twin)\"") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO anomalies (
-                        id, twin, zone, quantity, kind, severity, score, start, "end",
-                        observed, expected, explanation, updated_at
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET
-                        twin = excluded.twin, zone = excluded.zone, quantity = excluded.quantity,
-                        kind = excluded.kind, severity = excluded.severity, score = excluded.score,
-                        start = excluded.start, "end" = excluded."end", observed = excluded.observed,
-                        expected = excluded.expected, explanation = excluded.explanation,
-                        updated_at = excluded.updated_at
-                    WHERE excluded.updated_at >= anomalies.updated_at
-                    """,
-                arguments: [
+        try await saveAnomalies([event])
+    }
+
+    /// Saves anomaly events in one transaction, in order, as ``saveAnomaly(_:)`` saves each
+    /// (a stale update is ignored); if one fails, none is saved.
+    public func saveAnomalies(_ events: [StoredAnomaly]) async throws {
+        guard let first = events.first else { return }
+        let operation =
+            events.count == 1
+            ? "save anomaly \"\(first.id)\" of twin \"\(first.twin)\""
+            : "save \(events.count) anomalies of twin \"\(first.twin)\""
+        try await performWrite(operation) { db in
+            let statement = try db.cachedStatement(sql: Self.saveAnomalySQL)
+            for event in events {
+                try statement.execute(arguments: [
                     event.id, event.twin, event.zone, event.quantity, event.kind, event.severity, event.score,
                     event.start, event.end, event.observed, event.expected, event.explanation, event.updatedAt,
-                ]
-            )
+                ])
+            }
         }
     }
+
+    private static let saveAnomalySQL = """
+        INSERT INTO anomalies (
+            id, twin, zone, quantity, kind, severity, score, start, "end",
+            observed, expected, explanation, updated_at
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET
+            twin = excluded.twin, zone = excluded.zone, quantity = excluded.quantity,
+            kind = excluded.kind, severity = excluded.severity, score = excluded.score,
+            start = excluded.start, "end" = excluded."end", observed = excluded.observed,
+            expected = excluded.expected, explanation = excluded.explanation,
+            updated_at = excluded.updated_at
+        WHERE excluded.updated_at >= anomalies.updated_at
+        """
 
     /// Anomaly events of a twin active at or after `since`: still open, or ended at or after it.
     ///
