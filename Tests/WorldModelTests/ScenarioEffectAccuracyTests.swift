@@ -85,6 +85,17 @@ import WorldModel
     /// state with that draw. The first figure (`effectErrors`) compares with one draw, the
     /// meetings that happen to come, which the model (a presence sensor, meetings at random)
     /// knows only as a probability.
+    ///
+    /// The mean over redraws is itself a Monte Carlo estimate, and an MAE against a noisy truth
+    /// is biased up (and scatters from one set of draws to the next). Measured on the demo
+    /// office, figures from disjoint sets of draws (temperature / CO2):
+    /// - 12 draws: 18–25 % / 25–48 % (mean 21 % / 36 %)
+    /// - 24 draws: 18–23 % / 26–42 %
+    /// - 48 draws: 20–21 % / 27–36 %
+    /// - 96 draws: 20 % / 31 %
+    /// The temperature figure has about converged at 12 draws; the CO2 figure (a group of 2 to
+    /// 8 people, whether a meeting comes at all) needs about 96 to settle within a few points,
+    /// so the test uses `expectedDraws`.
     static func expectedEffectErrors(zone: String, setpoint: Double, factor: Double, seeds: Int) throws
         -> (temperature: EffectError, co2: EffectError)
     {
@@ -118,23 +129,36 @@ import WorldModel
         return (temperature, co2)
     }
 
+    /// Redraws of the meeting room's meetings behind the expected effect (see
+    /// `expectedEffectErrors`).
+    static let expectedDraws = 96
+
     @Test func meetingRoomEffectsMatchTheSimulatorsExpectedEffect() throws {
         let (temperature, co2) = try Self.expectedEffectErrors(
-            zone: "meeting-room", setpoint: 19, factor: 2, seeds: 12)
+            zone: "meeting-room", setpoint: 19, factor: 2, seeds: Self.expectedDraws)
         func line(_ name: String, _ error: EffectError) -> String {
             "\(name): MAE \(error.absoluteError / Double(max(error.count, 1))) vs expected mean |Δ| "
                 + "\(error.trueSize / Double(max(error.count, 1))) → \(Int((error.relative * 100).rounded())) %"
         }
-        print("scenario effect error against the expected effect over 12 meeting draws (4 origins × 4 h):")
+        print(
+            "scenario effect error against the expected effect over \(Self.expectedDraws) meeting draws (4 origins × 4 h):"
+        )
         print("  " + line("meeting-room temperature, setpoint 19 °C", temperature))
         print("  " + line("meeting-room CO2, 2× people", co2))
-        // Target 20 %, not reached; bounds are what the model reaches, with a margin. What is
-        // left is not the effect model's: the occupancy forecast (when the next meeting comes
-        // and how long one under way lasts are learned only as probabilities), the group size a presence
-        // sensor cannot tell (2 to 8 people), and the lumped thermal model (one node for air and
-        // mass, whose fast air response to a closing valve it learns only in part).
-        #expect(temperature.relative <= 0.35)
-        #expect(co2.relative <= 0.45)
+        // Target 20 %, not reached (96 draws: 20 % and 31 %); bounds are what the model
+        // reaches, with a margin. What is left is not the effect model's:
+        // - the occupancy forecast: when the next meeting comes and how long one under way
+        //   lasts are learned only as probabilities, and the expected path cannot show that a
+        //   meeting's heat closes the lowered setpoint's valve sooner (the effect shrinks);
+        // - the group size a presence sensor cannot tell (2 to 8 people: 7 under way at one
+        //   origin, whose doubling the model puts at half its size);
+        // - CO2's learned decay and per-presence rise do not change with the people, so where
+        //   ventilation follows demand (as in the simulator) twice the people is overstated;
+        // - the baseline's valve and setpoint forecasts (a manual setpoint change ends at a
+        //   time the model does not know) and the lumped thermal model (one node for air and
+        //   mass, whose fast air response to a closing valve it learns only in part).
+        #expect(temperature.relative <= 0.23)
+        #expect(co2.relative <= 0.36)
     }
 
     @Test func predictedEffectsMatchTheSimulatorRunTwice() throws {
@@ -157,10 +181,10 @@ import WorldModel
         // simulator run twice but only as a probability to the model (a presence sensor,
         // meetings at random). `meetingRoomEffectsMatchTheSimulatorsExpectedEffect` compares
         // with the expected effect over redrawn meetings instead. Its bounds here are what the
-        // model reached before that comparison existed.
-        #expect(temperature.relative <= 0.2)
+        // model reaches (4 %, 15 %, 56 %, 54 %), with a margin.
+        #expect(temperature.relative <= 0.1)
         #expect(co2.relative <= 0.2)
         #expect(meetingTemperature.relative <= 0.6)
-        #expect(meetingCO2.relative <= 0.75)
+        #expect(meetingCO2.relative <= 0.6)
     }
 }

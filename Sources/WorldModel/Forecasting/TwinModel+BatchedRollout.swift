@@ -178,12 +178,18 @@ extension TwinModel {
                         c: delta.baseAddress!)
                     if loopOfSeries[i] >= 0 {
                         let l = loopOfSeries[i]
-                        for b in 0..<width where isControlled[b][l] {
+                        // Column 0, the baseline, keeps its valve forecast (opened where the zone
+                        // would fall below its setpoint); scenarios move from it.
+                        let reference = loops[l].reference(
+                            gain: gains[l], delta: &delta[0], theta: theta.baseAddress! + first, y: levels[i],
+                            scale: scale, levels: levels.baseAddress!, inputs: inputValues.baseAddress!,
+                            inputPath: inputPaths.baseAddress! + loops[l].level * horizon + h - 1)
+                        for b in 1..<max(1, width) where isControlled[b][l] {
                             loops[l].close(
                                 gain: gains[l], delta: &delta[b], theta: theta.baseAddress! + first,
                                 y: levels[b * seriesCount + i], scale: scale,
                                 levels: levels.baseAddress! + b * seriesCount,
-                                inputs: inputValues.baseAddress! + b * inputCount,
+                                inputs: inputValues.baseAddress! + b * inputCount, baseline: reference,
                                 inputPath: inputPaths.baseAddress! + (b * inputCount + loops[l].level) * horizon + h - 1
                             )
                         }
