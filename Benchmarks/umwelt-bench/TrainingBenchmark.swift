@@ -31,6 +31,12 @@ struct TrainingBenchmark {
     var memorySteps: Int?
     /// Measure only a warm-up of this many days end to end (`warmupFigure`).
     var warmupDays: Int?
+    /// The model horizons of the warm-up figure: 48 (`umwelt backtest`'s default longest
+    /// scoring horizon) and 288 (the daemon's 24 h).
+    var warmupHorizons = [48, 288]
+    /// 1: the warm-up's steps run serially (`ModelConfiguration.parallelMinimumSeries` = max),
+    /// the same-run baseline of the split; 2 (default): split across two threads.
+    var warmupThreads = 2
 
     struct Figure {
         var name: String
@@ -52,7 +58,10 @@ struct TrainingBenchmark {
                     + "RSS \(Self.format(memory.residentBytes / 1024, 1)) KiB."
             ]
         }
-        if let warmupDays { return warmupFigure(days: warmupDays) }
+        if let warmupDays {
+            let floor = rlsFloor()
+            return warmupHorizons.flatMap { warmupFigure(days: warmupDays, horizon: $0, floor: floor) + [""] }
+        }
         let trainDay = time("training path, 24 h horizon", horizon: 288, purpose: .train, steps: steps)
         let learnDay = time("learn only (no calibration), 24 h horizon", horizon: 288, purpose: .learn, steps: steps)
         let floor = rlsFloor()
@@ -133,24 +142,30 @@ struct TrainingBenchmark {
     /// A warm-up of `days` of 5-minute steps for `zones` zones through `ingest` and `advance`,
     /// as `umwelt backtest --warmup` learns it: learn only (`StepPurpose.learn`) before the
     /// calibration window, the training path inside it. Readings are generated step by step,
-    /// outside the timed sections; the RLS floor of the same run is the baseline.
-    func warmupFigure(days: Int) -> [String] {
-        let building = BenchBuilding(zones: zones, horizonSteps: 288)
-        var model = TwinModel(twin: building.twin, configuration: ModelConfiguration(twin: building.twin))
+    /// outside the timed sections; the RLS floor of the same run is the baseline. `horizon` is
+    /// the model's (48: `umwelt backtest`'s default, which sets the longest scoring horizon;
+    /// 288: the daemon's 24 h, as `--db` and restart replay learn).
+    func warmupFigure(days: Int, horizon: Int, floor: Figure) -> [String] {
+        let building = BenchBuilding(zones: zones, horizonSteps: horizon)
+        var configuration = ModelConfiguration(twin: building.twin)
+        if warmupThreads < 2 { configuration.parallelMinimumSeries = .max }
+        var model = TwinModel(twin: building.twin, configuration: configuration)
         let total = days * 288
         let end = BenchBuilding.start + Double(total) * 300
         let clock = ContinuousClock()
         var seconds: [StepPurpose: Double] = [:]
+        var cpu: [StepPurpose: Double] = [:]
         var counts: [StepPurpose: Int] = [:]
         for k in 0..<total {
             let readings = building.readings(step: k)
             let purpose = model.purpose(stepStart: BenchBuilding.start + Double(k) * 300, historyEnd: end)
+            let cpuBegan = BenchClock.processCPUSeconds()
             let began = clock.now
             Self.feed(&model, readings, purpose: purpose)
             seconds[purpose, default: 0] += BenchClock.seconds(clock.now - began)
+            cpu[purpose, default: 0] += BenchClock.processCPUSeconds() - cpuBegan
             counts[purpose, default: 0] += 1
         }
-        let floor = rlsFloor()
         let learn = Figure(
             name: "learn only", zoneSteps: zones * (counts[.learn] ?? 0), seconds: seconds[.learn] ?? 0, readings: 0)
         let train = Figure(
@@ -158,20 +173,23 @@ struct TrainingBenchmark {
             readings: 0)
         let all = learn.seconds + train.seconds
         var lines = [
-            "## Warm-up of \(days) days × \(zones) zones (release; window \(counts[.train] ?? 0) steps)", "",
-            "| part | steps | ns/zone-step | seconds | vs RLS floor |", "|---|---|---|---|---|",
+            "## Warm-up of \(days) days × \(zones) zones, horizon \(horizon) steps "
+                + "(release; window \(counts[.train] ?? 0) steps; \(warmupThreads < 2 ? "serial" : "two threads"))", "",
+            "| part | steps | ns/zone-step | seconds | CPU seconds (both cores) | vs RLS floor |",
+            "|---|---|---|---|---|---|",
         ]
-        for figure in [learn, train] {
+        for (figure, purpose) in [(learn, StepPurpose.learn), (train, .train)] {
             lines.append(
                 "| \(figure.name) | \(figure.zoneSteps / max(1, zones)) | \(Self.format(figure.nanosecondsPerZoneStep, 0)) | "
-                    + "\(Self.format(figure.seconds, 1)) | "
+                    + "\(Self.format(figure.seconds, 1)) | \(Self.format(cpu[purpose] ?? 0, 1)) | "
                     + "\(Self.format(figure.nanosecondsPerZoneStep / floor.nanosecondsPerZoneStep, 1))× |")
         }
         lines.append(
             "| end to end | \(total) | \(Self.format(all * 1e9 / Double(zones * total), 0)) | \(Self.format(all, 1)) | "
+                + "\(Self.format(cpu.values.reduce(0, +), 1)) | "
                 + "\(Self.format(all * 1e9 / Double(zones * total) / floor.nanosecondsPerZoneStep, 1))× |")
         lines.append(
-            "| \(floor.name) | - | \(Self.format(floor.nanosecondsPerZoneStep, 0)) | - | 1.0× |")
+            "| \(floor.name) | - | \(Self.format(floor.nanosecondsPerZoneStep, 0)) | - | - | 1.0× |")
         return lines
     }
 

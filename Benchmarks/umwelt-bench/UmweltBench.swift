@@ -42,10 +42,16 @@ struct UmweltBench: AsyncParsableCommand {
         var memorySteps: Int?
         @Option(help: "Only a warm-up of this many days end to end (learn only before the calibration window).")
         var warmupDays: Int?
+        @Option(help: "The warm-up's model horizon in steps (default: both 48, the backtest's, and 288, the daemon's).")
+        var warmupHorizon: Int?
+        @Option(help: "Threads of the warm-up's steps: 1 (serial, the baseline) or 2 (default).")
+        var warmupThreads = 2
 
         func run() async throws {
             var benchmark = TrainingBenchmark(zones: zones, steps: steps)
             benchmark.warmupDays = warmupDays
+            if let warmupHorizon { benchmark.warmupHorizons = [warmupHorizon] }
+            benchmark.warmupThreads = warmupThreads
             benchmark.trainingOnly = trainingOnly
             benchmark.checkpointPath = checkpoint
             benchmark.memorySteps = memorySteps

@@ -11,7 +11,7 @@ import UmweltCore
         let key = SeriesKey(zone: "office", quantity: .co2)
         var series = SeriesDynamics(key: key, terms: [.bias], forgetting: 0.999, horizon: 12)
         series.observe(600, last: 612)
-        let index = SeriesDynamics.directRegressorCount - 1
+        let index = SeriesDynamics.stepTailIndex
         #expect(series.directRegressors(origin: 0, target: 300, clock: clock)[index] == 12)
         series.observe(610)
         #expect(series.directRegressors(origin: 300, target: 600, clock: clock)[index] == 0)

@@ -19,8 +19,9 @@ extension TwinModel {
             return z >= 0 ? zoneSettings[z] : DetectorSettings()
         }
         // Each series' value and expectation looked up once (keys hash their zone's name).
-        let values = health.map { step.values[$0.key] }
-        let expectations = health.map { oneStep[$0.key] }
+        // By `layout.bound` (aligned with `health`): mapping `health` copied every series' state.
+        let values = layout.bound.map { step.values[$0] }
+        let expectations = layout.bound.map { oneStep[$0] }
         var findings = Array(repeating: [DetectorFinding](), count: health.count)
         for s in health.indices {
             findings[s] = seriesFindings(s, value: values[s], index: k, expectation: expectations[s], settings(s))

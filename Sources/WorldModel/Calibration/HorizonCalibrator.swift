@@ -16,7 +16,9 @@ import Foundation
 ///   stochastic approximation `q_τ ← q_τ + γ_h (τ − 1{z ≤ q_τ})`, `γ_h = 0.05 / max(1, h/2)`
 ///   (online quantile tracking, a form of adaptive conformal inference), starting at the
 ///   Laplace values ±1.61;
-/// - with the series' direct regressors, a `DirectCorrection` of the mean per anchor.
+/// - with the series' direct regressors, a `DirectCorrection` of the mean per anchor;
+/// - at the shortest anchors, a shift towards the smoothed origin level and a shrink of the
+///   change from calm origins, each chosen by mean absolute error (`LevelSmoothing`).
 ///
 /// Memory: Σ anchors ≤ 624 ring entries of 56 bytes per series, independent of history length
 /// (216 with sparse long anchors, `ModelConfiguration.denseCalibrationSteps`).
@@ -71,7 +73,19 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
                 target: originIndex + h, model: model[h - 1], persistence: persistence, blended: blended[h - 1]
             )
             if let regressors {
-                entry.setRegressors(modelChange: model[h - 1] - persistence, series: regressors(h))
+                // The correction's regressors; up to `LevelSmoothing.maximumHorizon`, also the
+                // smoothed level's offset and the code of the adjustment applied to the published
+                // mean in place of the calm flag (two more lanes only in the short anchors' rings).
+                var series = regressors(h)
+                if series.count == SeriesDynamics.directRegressorCount {
+                    if h <= LevelSmoothing.maximumHorizon {
+                        let calm = series[SeriesDynamics.calmIndex] > 0.5
+                        series[SeriesDynamics.calmIndex] = (anchors[i].smoothing ?? LevelSmoothing()).code(calm: calm)
+                    } else {
+                        series.removeLast(2)
+                    }
+                }
+                entry.setRegressors(modelChange: model[h - 1] - persistence, series: series)
                 entry.weighted = persistence + anchors[i].blendWeight * (model[h - 1] - persistence)
             }
             anchors[i].store(entry)
@@ -81,7 +95,16 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
     /// Each anchor's calibration: `profile` at the anchor horizons, exactly (the training path
     /// reads only these, of the anchors up to `horizon`).
     func anchorCalibrations(priorScale: Double, through horizon: Int = .max) -> [HorizonCalibration] {
-        anchors.prefix { $0.horizon <= horizon }.map { $0.calibration(priorScale: priorScale) }
+        // Through the buffer: `prefix(while:)`, `map` and the array's subscript copied each anchor.
+        var result: [HorizonCalibration] = []
+        result.reserveCapacity(anchors.count)
+        anchors.withUnsafeBufferPointer { anchors in
+            for a in anchors.indices {
+                guard anchors[a].horizon <= horizon else { break }
+                result.append(anchors[a].calibration(priorScale: priorScale))
+            }
+        }
+        return result
     }
 
     /// Per horizon 1...horizon: blending weight, error scale and standardised quantiles,
@@ -104,51 +127,6 @@ struct HorizonCalibrator: Sendable, Codable, Hashable {
             let b = log(Double(anchors[upper].horizon))
             let t = (log(Double(h)) - a) / (b - a)
             result.append(low.interpolated(to: high, fraction: t))
-        }
-        return result
-    }
-}
-
-/// The calibration of one horizon: blending weight, error scale, standardised quantiles.
-struct HorizonCalibration: Sendable, Hashable {
-    var weight: Double
-    var scale: Double
-    var lower: Double
-    var median: Double
-    var upper: Double
-    /// θ of the direct correction (the first `directCount` lanes; none before it has learned)
-    /// and its share in [0, 1]. A fixed-size vector: profiles hold one per horizon step.
-    var direct = SIMD8<Double>.zero
-    var directCount = 0
-    var directShare = 0.0
-
-    /// The forecast change from persistence `p` for model level `m` and the series' direct
-    /// regressors `r`: `(1 − β) w (m − p) + β θᵀ(m − p, r)`.
-    func change(model m: Double, persistence p: Double, regressors r: [Double]) -> Double {
-        let blend = weight * (m - p)
-        guard directShare > 0, directCount > 0 else { return blend }
-        var corrected = direct[0] * (m - p)
-        for j in 0..<min(r.count, directCount - 1) { corrected += direct[j + 1] * r[j] }
-        return blend + directShare * (corrected - blend)
-    }
-
-    func interpolated(to other: HorizonCalibration, fraction t: Double) -> HorizonCalibration {
-        func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * t }
-        var result = HorizonCalibration(
-            weight: mix(weight, other.weight),
-            scale: mix(scale, other.scale),
-            lower: mix(lower, other.lower),
-            median: mix(median, other.median),
-            upper: mix(upper, other.upper)
-        )
-        if directCount == other.directCount {
-            result.direct = direct + (other.direct - direct) * t
-            result.directCount = directCount
-            result.directShare = mix(directShare, other.directShare)
-        } else {
-            result.direct = t < 0.5 ? direct : other.direct
-            result.directCount = t < 0.5 ? directCount : other.directCount
-            result.directShare = t < 0.5 ? directShare * (1 - t) : other.directShare * t
         }
         return result
     }
@@ -179,6 +157,8 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
     private(set) var persistenceError = 0.0
     private(set) var blendedError = 0.0
     private(set) var direct = DirectCorrection()
+    /// Nil in checkpoints before it, and until the first scored forecast with its lanes.
+    private(set) var smoothing: LevelSmoothing?
 
     init(horizon: Int, recordingStride: Int = 1) {
         self.horizon = horizon
@@ -236,12 +216,29 @@ struct AnchorCalibration: Sendable, Codable, Hashable {
             result.directCount = coefficients.count
             result.directShare = direct.share
         }
+        if let smoothing {
+            result.smoothing = smoothing.shiftWeight
+            result.shrinkCalm = smoothing.shrinkWeight(calm: true)
+            result.shrinkActive = smoothing.shrinkWeight(calm: false)
+        }
         return result
     }
 
     mutating func score(targetIndex: Int, observed y: Double, priorScale: Double) {
         guard let entry = pending(for: targetIndex) else { return }
-        let regressors = entry.regressors  // once, not once per weight
+        var regressors = entry.regressors  // once, not once per weight
+        // With the level smoothing's lanes (`HorizonCalibrator.record`): its offset and the adjustment applied.
+        let directLanes = 1 + SeriesDynamics.smoothingOffsetIndex
+        if regressors.count == directLanes + 2 {
+            let offset = regressors[directLanes]
+            let code = regressors[directLanes + 1]
+            if smoothing == nil && horizon <= LevelSmoothing.maximumHorizon { smoothing = LevelSmoothing() }
+            for _ in 0..<max(1, entry.weight) {
+                smoothing?.learn(
+                    code: code, persistence: entry.persistence, published: entry.blended, offset: offset, observed: y)
+            }
+            regressors.removeLast(2)
+        }
         for _ in 0..<max(1, entry.weight) {
             score(entry, regressors: regressors, targetIndex: targetIndex, observed: y, priorScale: priorScale)
         }

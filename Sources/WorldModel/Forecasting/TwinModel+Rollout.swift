@@ -58,7 +58,8 @@ extension TwinModel {
     /// with `p` the current level, `g` the zone's warm-up progress in [0, 1], `w_h`, `s_h`,
     /// `z_τ,h` from the `HorizonCalibrator`; where the calibrator's `DirectCorrection` has
     /// earned a share β_h, `w_h (m_h − p)` becomes `(1 − β_h) w_h (m_h − p) + β_h θ_hᵀ(m_h − p, r_h)`
-    /// (`r_h`: the series' direct regressors, `SeriesDynamics.directRegressors`).
+    /// (`r_h`: the series' direct regressors, `SeriesDynamics.directRegressors`). At the shortest
+    /// horizons `LevelSmoothing` may shrink the change and shift the mean towards a smoothed level.
     private func calibratedForecast(_ i: Int, path: [Double], originIndex k: Int)
         -> (series: SeriesForecast, persistence: Double)?
     {
@@ -76,7 +77,7 @@ extension TwinModel {
         points.reserveCapacity(path.count)
         for h in 1...path.count {
             let c = calibration[h - 1]
-            if c.directShare > 0 {
+            if c.readsRegressors {
                 series.fillDirectRegressors(
                     &regressors, originTypical: originTypical, target: Double(k + h) * stepSeconds, clock: clock)
             }

@@ -29,8 +29,13 @@ struct InputProfile: Sendable, Codable, Hashable {
     }
 
     mutating func observe(_ value: Double, at time: Double, clock: LocalClock) {
+        observe(value, bin: Self.bin(time, clock: clock))
+    }
+
+    /// `observe(_:at:clock:)` with the time's `bin(_:clock:)` computed by the caller (once
+    /// per step for every profile).
+    mutating func observe(_ value: Double, bin b: Int) {
         last = value
-        let b = Self.bin(time, clock: clock)
         counts[b] = min(counts[b] + 1, 1_000)
         let alpha = max(1 / counts[b], 0.1)
         bins[b] += alpha * (value - bins[b])

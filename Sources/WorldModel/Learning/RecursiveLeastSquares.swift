@@ -79,19 +79,38 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
     /// `update` for the model's sizes without a heap allocation: the same operations in the
     /// same order as the `BLAS` small-problem loops (so the same result bit for bit), with the
     /// rank-1 downdate and the forgetting fused into one pass over `P`.
+    ///
+    /// `P` is exactly symmetric (every update writes both triangles with one value), so both
+    /// passes read it by rows: `g = Pφ` sums row i in the order of `BLAS.symv`'s upper-triangle
+    /// walk (the same products, since `P[j][i] == P[i][j]`), four rows at a time; the downdate
+    /// computes element (r, c) from the upper triangle's operands, `α g[min] · g[max]`.
     private mutating func updateSmall(_ phi: [Double], target y: Double, innovationLimit: Double) -> Double {
         let n = theta.count
         let forgetting = forgetting
         let innovation = y - predict(phi)
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, n)) { g in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(1, 2 * n)) { buffer in
+            let g = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
+            let scaled = UnsafeMutableBufferPointer(rebasing: buffer[n..<(2 * n)])
             p.withUnsafeMutableBufferPointer { p in
                 phi.withUnsafeBufferPointer { x in
-                    // g = P φ from the upper triangle (`BLAS.symv`).
-                    for i in 0..<n {
+                    // g = P φ (`BLAS.symv`).
+                    var i = 0
+                    while i + 4 <= n {
+                        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+                        for j in 0..<n {
+                            s0 += p[i * n + j] * x[j]
+                            s1 += p[(i + 1) * n + j] * x[j]
+                            s2 += p[(i + 2) * n + j] * x[j]
+                            s3 += p[(i + 3) * n + j] * x[j]
+                        }
+                        (g[i], g[i + 1], g[i + 2], g[i + 3]) = (s0, s1, s2, s3)
+                        i += 4
+                    }
+                    while i < n {
                         var sum = 0.0
-                        for j in 0..<i { sum += p[j * n + i] * x[j] }
-                        for j in i..<n { sum += p[i * n + j] * x[j] }
+                        for j in 0..<n { sum += p[i * n + j] * x[j] }
                         g[i] = sum
+                        i += 1
                     }
                     var leverage = 0.0
                     for i in 0..<n { leverage += x[i] * g[i] }
@@ -101,16 +120,16 @@ struct RecursiveLeastSquares: Sendable, Codable, Hashable {
                     theta.withUnsafeMutableBufferPointer { theta in
                         for i in 0..<n { theta[i] += g[i] * step }
                     }
-                    // P ← (P − g gᵀ / denominator) / λ, written to both triangles (`BLAS.syr`).
+                    // P ← (P − g gᵀ / denominator) / λ, both triangles alike (`BLAS.syr`).
                     let alpha = -1 / denominator
                     let inverseForgetting = 1 / forgetting
-                    for i in 0..<n {
-                        let scaled = alpha * g[i]
-                        for j in i..<n {
-                            let value = (p[i * n + j] + scaled * g[j]) * inverseForgetting
-                            p[i * n + j] = value
-                            p[j * n + i] = value
-                        }
+                    for i in 0..<n { scaled[i] = alpha * g[i] }
+                    for r in 0..<n {
+                        let row = r * n
+                        let gr = g[r]
+                        for c in 0..<r { p[row + c] = (p[row + c] + scaled[c] * gr) * inverseForgetting }
+                        let sr = scaled[r]
+                        for c in r..<n { p[row + c] = (p[row + c] + sr * g[c]) * inverseForgetting }
                     }
                 }
             }

@@ -36,6 +36,12 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
     /// The latest reading minus the mean of the latest observed step (nil when unobserved):
     /// where a step has several readings, its end runs ahead of its mean while the series moves.
     private(set) var stepTail: Double?
+    /// Exponentially smoothed observed step means (`smoothingAlpha`), restarted after an
+    /// unobserved step; nil when unknown (and in checkpoints before it).
+    private(set) var smoothedLevel: Double?
+    /// Fast (x) and slow (y) exponentially weighted means of observed |Δy| (`activityMemories`), nil
+    /// before the first observed change (and in checkpoints before them).
+    private(set) var activity: SIMD2<Double>?
     var stepsSinceObserved = 0
     /// Features at the latest processed step, to learn from when the next step is observed.
     var pendingFeatures: [Double]?
@@ -108,6 +114,21 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         } else {
             recentChanges = [0, 0, 0]
         }
+        if levelObserved, let previous = level {
+            let magnitude = abs(y - previous)
+            if var means = activity {
+                means.x += (magnitude - means.x) / Self.activityMemories.fast
+                means.y += (magnitude - means.y) / Self.activityMemories.slow
+                activity = means
+            } else {
+                activity = SIMD2(magnitude, magnitude)
+            }
+        }
+        if levelObserved, let smoothed = smoothedLevel {
+            smoothedLevel = smoothed + Self.smoothingAlpha * (y - smoothed)
+        } else {
+            smoothedLevel = y
+        }
         level = y
         lastKnown = y
         levelObserved = true
@@ -119,6 +140,7 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         stepsSinceObserved += 1
         levelObserved = false
         stepTail = nil
+        smoothedLevel = nil
         if let level, let predicted, stepsSinceObserved <= maxGapSteps {
             self.level = level + predicted
             change = predicted
@@ -133,6 +155,11 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         profile.observe(y, at: time, clock: clock)
     }
 
+    /// `observeProfile(_:at:clock:)` with the step's `InputProfile.bin` computed by the caller.
+    mutating func observeProfile(_ y: Double, bin: Int) {
+        profile.observe(y, bin: bin)
+    }
+
     /// The regressors of the direct correction (`DirectCorrection`) for the step `target`
     /// (its start) forecast from the step `origin`, physical units: the last three observed
     /// changes, the profile's typical change from origin to target (0 until its bins have
@@ -143,7 +170,18 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         return result
     }
 
-    static let directRegressorCount = 5
+    /// The regressors' count: the direct correction's five, then the smoothed level's offset
+    /// (`smoothingOffsetIndex`) and 1 for a calm origin (`calmIndex`), read by `LevelSmoothing`,
+    /// not by the correction.
+    static let directRegressorCount = 7
+    static let stepTailIndex = 4
+    static let smoothingOffsetIndex = 5
+    static let calmIndex = 6
+    /// Memories of the fast and slow means of observed |Δy| that tell a calm origin (`isCalm`):
+    /// half an hour and a day at 5-minute steps.
+    static let activityMemories = (fast: 6.0, slow: 288.0)
+    /// Weight of the newest step mean in `smoothedLevel`.
+    static let smoothingAlpha = 0.5
     /// Visits a profile bin needs (steps observed in that half-hour, both bins) before its
     /// expected change is used: 12, two days at 5-minute steps. A profile of one day is that
     /// day's weather and events (one sunny Saturday is no weekend pattern), and scaling a
@@ -172,7 +210,15 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         } else {
             buffer[3] = 0
         }
-        buffer[4] = stepTail ?? 0
+        buffer[Self.stepTailIndex] = stepTail ?? 0
+        buffer[Self.smoothingOffsetIndex] = smoothedLevel.flatMap { smoothed in level.map { smoothed - $0 } } ?? 0
+        buffer[Self.calmIndex] = isCalm ? 1 : 0
+    }
+
+    /// Whether the latest observed changes are under half the day's typical change.
+    var isCalm: Bool {
+        guard let activity else { return false }
+        return activity.x < 0.5 * activity.y
     }
 
     /// Forgets the dynamic state (after a long gap); learned parameters stay.
@@ -182,6 +228,7 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         change = 0
         recentChanges = [0, 0, 0]
         stepTail = nil
+        smoothedLevel = nil
         pendingFeatures = nil
     }
 }

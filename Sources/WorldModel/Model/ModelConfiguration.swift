@@ -22,6 +22,10 @@ public struct ModelConfiguration: Sendable, Codable, Hashable {
     /// older history only learns (`StepPurpose.learn`). nil (default): derived,
     /// `calibrationWindowSteps(stepSeconds:)`.
     public var calibrationWindow: Int?
+    /// Fewest dynamic series for which a trained or forecast step's per-series work is split
+    /// across two threads (`SeriesPartition`; learn-only steps run serially); the results are
+    /// identical either way. nil (default): 64. `Int.max`: never split.
+    public var parallelMinimumSeries: Int?
 
     /// The warm-up window that trains the calibrators: `calibrationWindow`, or by default the
     /// longest calibrator memory (`calibrationMemorySteps(horizon:)`), at least two weeks (two

@@ -29,40 +29,37 @@ extension TwinModel {
     /// series (one dictionary lookup each), dynamics, inputs and chains reached by walking the
     /// layout's sorted lists in step; the health baselines (reporting interval, previous value,
     /// typical in-step range, flat share) learned; no calibrator, detector or report.
+    ///
+    /// The pass is cut at zone boundaries into chunks that `SeriesPartition` can split across
+    /// two threads (each series' work reads and writes only its own state); it runs serially.
     mutating func learnOnly(_ step: ClosedStep, index k: Int) {
         bridgeGap(to: k)
-        let stepStart = Double(k) * stepSeconds
+        let context = SeriesStepContext(model: self, index: k)
         let defaults = DetectorSettings(twin: twin, definition: nil)
-        let tailored = twin.zones.contains { $0.anomalies != nil }
-        // `dynamic`, `inputs` and `occupancy` are built from `bound` in its order, one entry per
-        // series of a known zone, by quantity (`ModelLayout.init`): walk them with `bound`.
-        var i = 0
-        var j = 0
-        var c = 0
+        let twin = twin
+        let tailored =
+            twin.zones.contains { $0.anomalies != nil }
+            ? twin.zones.map { DetectorSettings(twin: twin, definition: $0) } : nil
+        let layout = layout
+        // Serial: a learn-only step's per-series work (about 70 µs for 100 zones) is too short
+        // to split; measured on two shared cores, the split ranged from 11 % faster to 19 %
+        // slower than serial (`umwelt-bench model --warmup-days 365 --warmup-threads 1|2`).
+        // The work is partition-ready (`SeriesPartition`) if a worker is passed here.
+        let worker: PartitionWorker? = nil
+        let cuts = SeriesPartition.boundaries(
+            count: layout.bound.count, chunks: worker == nil ? 1 : SeriesPartition.chunksPerRegion
+        ) { layout.boundZoneIndex[$0] }
+        let ordinals = Self.ordinals(layout: layout, at: cuts)
         var zoneObserved = [Bool](repeating: false, count: zoneSteps.count)
-        for s in layout.bound.indices {
-            let z = layout.boundZoneIndex[s]
-            let value = step.values[layout.bound[s]]
-            let settings = tailored && z >= 0 ? DetectorSettings(twin: twin, definition: twin.zones[z]) : defaults
-            _ = health[s].updateDropout(observed: value != nil, index: k, intervals: settings.dropoutIntervals)
-            if let value {
-                _ = health[s].updateRate(value: value, index: k, stepSeconds: stepSeconds, maximumPerHour: nil)
-            }
-            guard z >= 0 else { continue }
-            if value != nil { zoneObserved[z] = true }
-            switch layout.bound[s].quantity {
-            case .temperature, .humidity, .co2, .generic:
-                if let value, value.mean.isFinite {
-                    observeValueBaseline(s, value: value, stuckSteps: settings.stuckSteps)
+        zoneObserved.withUnsafeMutableBufferPointer { observed in
+            let observed = PartitionedBuffer(observed)
+            withPartitionedSeries { series in
+                SeriesPartition.run(chunks: cuts.count - 1, worker: worker) { chunk in
+                    Self.learnOnly(
+                        step, range: cuts[chunk]..<cuts[chunk + 1], ordinals: ordinals[chunk], series: series,
+                        observed: observed, layout: layout,
+                        settings: { z in z >= 0 ? tailored?[z] ?? defaults : defaults }, context: context)
                 }
-                learnSeries(i, value: value, stepStart: stepStart)
-                i += 1
-            case .occupancy:
-                observeOccupancy(c, value: value, index: k, learnOnly: true)
-                c += 1
-            default:
-                if let value, value.mean.isFinite { inputs[j].observe(value.mean, at: stepStart, clock: clock) }
-                j += 1
             }
         }
         for z in zoneObserved.indices where zoneObserved[z] {
@@ -70,26 +67,104 @@ extension TwinModel {
         }
         lastStepIndex = k
         stepsLearned += 1
-        updatePendingFeatures(snapshot: currentSnapshot(index: k))
+        updatePendingFeatures(snapshot: currentSnapshot(index: k), worker: nil)
     }
 
-    /// Learns dynamic series `i` from its step value, or predicts it through the step.
-    private mutating func learnSeries(_ i: Int, value: StepValue?, stepStart: Double) {
+    /// Per position in `cuts` (ascending positions in `bound`, up to its count): the positions
+    /// in `dynamic`, `inputs` and `occupancy` of the first bound series at or after it.
+    /// `dynamic`, `inputs` and `occupancy` are built from `bound` in its order, one entry per
+    /// series of a known zone, by quantity (`ModelLayout.init`).
+    static func ordinals(layout: ModelLayout, at cuts: [Int]) -> [SeriesOrdinals] {
+        var result: [SeriesOrdinals] = []
+        result.reserveCapacity(cuts.count)
+        var ordinals = SeriesOrdinals()
+        var s = 0
+        for cut in cuts {
+            while s < cut {
+                if layout.boundZoneIndex[s] >= 0 {
+                    switch layout.bound[s].quantity {
+                    case .temperature, .humidity, .co2, .generic: ordinals.dynamic += 1
+                    case .occupancy: ordinals.chain += 1
+                    default: ordinals.input += 1
+                    }
+                }
+                s += 1
+            }
+            result.append(ordinals)
+        }
+        return result
+    }
+
+    /// The learn-only work of the bound series in `range` (whose first dynamic series, input
+    /// and chain are at `ordinals`), setting `observed` for their zones.
+    private static func learnOnly(
+        _ step: ClosedStep, range: Range<Int>, ordinals: SeriesOrdinals, series: PartitionedSeries,
+        observed: PartitionedBuffer<Bool>, layout: ModelLayout, settings: (Int) -> DetectorSettings,
+        context: SeriesStepContext
+    ) {
+        var (i, j, c) = (ordinals.dynamic, ordinals.input, ordinals.chain)
+        let k = context.index
+        for s in range {
+            let z = layout.boundZoneIndex[s]
+            let value = step.values[layout.bound[s]]
+            let settings = settings(z)
+            _ = series.health[s].updateDropout(observed: value != nil, index: k, intervals: settings.dropoutIntervals)
+            if let value {
+                _ = series.health[s].updateRate(
+                    value: value, index: k, stepSeconds: context.stepSeconds, maximumPerHour: nil)
+            }
+            guard z >= 0 else { continue }
+            if value != nil { observed[z] = true }
+            switch layout.bound[s].quantity {
+            case .temperature, .humidity, .co2, .generic:
+                if let value, value.mean.isFinite {
+                    observeValueBaseline(
+                        &series.health[s], value: value, sensorCount: layout.boundSensorCount[s],
+                        stuckSteps: settings.stuckSteps)
+                }
+                learnSeries(
+                    &series.dynamics[i], value: value,
+                    progress: context.progress(zoneIndex: layout.dynamic[i].zoneIndex),
+                    context: context)
+                i += 1
+            case .occupancy:
+                observeOccupancy(
+                    &series.chains[c], calibrator: &series.occupancyCalibrators[c], value: value, index: k,
+                    learnOnly: true, stepSeconds: context.stepSeconds, clock: context.clock)
+                c += 1
+            default:
+                if let value, value.mean.isFinite {
+                    series.inputs[j].observe(value.mean, bin: context.profileBin)
+                }
+                j += 1
+            }
+        }
+    }
+
+    /// Learns a dynamic series from its step value, or predicts it through the step
+    /// (`progress`: its zone's warm-up progress).
+    private static func learnSeries(
+        _ series: inout SeriesDynamics, value: StepValue?, progress: Double, context: SeriesStepContext
+    ) {
         guard let value, value.mean.isFinite else {
-            dynamics[i].predictThrough(change: weightedChange(i), maxGapSteps: configuration.maxGapSteps)
+            series.predictThrough(
+                change: weightedChange(series, progress: progress), maxGapSteps: context.maxGapSteps)
             return
         }
         let y = value.mean
-        dynamics[i].adoptScale(from: y)
-        dynamics[i].learn(observed: y)
-        dynamics[i].observe(y, last: value.last)
-        dynamics[i].observeProfile(y, at: stepStart, clock: clock)
+        series.adoptScale(from: y)
+        series.learn(observed: y)
+        series.observe(y, last: value.last)
+        series.observeProfile(y, bin: context.profileBin)
     }
 
     /// The baselines of a forecast series' detectors, learned without judging (as the forecast
-    /// path's `seriesFindings` learns them): the typical in-step range and the share of flat steps.
-    private mutating func observeValueBaseline(_ s: Int, value: StepValue, stuckSteps: Int) {
-        if !(value.count >= 3 && layout.boundSensorCount[s] >= 2) { _ = health[s].updateSpike(value: value) }
-        _ = health[s].updateStuck(value: value, expectedChange: nil, oneStepScale: 1, stuckSteps: stuckSteps)
+    /// path's `seriesFindings` learns them): the typical in-step range and the share of flat
+    /// steps. `sensorCount`: the sensors of its zone measuring its quantity.
+    private static func observeValueBaseline(
+        _ health: inout SeriesHealth, value: StepValue, sensorCount: Int, stuckSteps: Int
+    ) {
+        if !(value.count >= 3 && sensorCount >= 2) { _ = health.updateSpike(value: value) }
+        _ = health.updateStuck(value: value, expectedChange: nil, oneStepScale: 1, stuckSteps: stuckSteps)
     }
 }

@@ -10,7 +10,11 @@ extension TwinModel {
         range: ClosedRange<Double>
     ) -> Double {
         let change = c.change(model: m, persistence: p, regressors: regressors)
-        return max(range.lowerBound, min(range.upperBound, p + progress * change))
+        let index = SeriesDynamics.smoothingOffsetIndex
+        let shift = c.smoothing != 0 && regressors.count > index ? c.smoothing * regressors[index] : 0
+        let calm = regressors.count > SeriesDynamics.calmIndex && regressors[SeriesDynamics.calmIndex] > 0.5
+        let shrink = calm ? c.shrinkCalm : c.shrinkActive
+        return max(range.lowerBound, min(range.upperBound, p + progress * shrink * change + shift))
     }
 
     /// Stores series `i`'s forecast from origin `k` (model path, persistence, published means)
@@ -22,18 +26,26 @@ extension TwinModel {
     mutating func recordSeriesForecast(
         _ i: Int, originIndex k: Int, model path: [Double], persistence: Double, blended: [Double]
     ) {
-        var calibrator = dynamics[i].calibrator
-        dynamics[i].calibrator = Self.emptyCalibrator
-        let series = dynamics[i]
-        let clock = clock
-        let step = stepSeconds
+        Self.recordSeriesForecast(
+            &dynamics[i], originIndex: k, model: path, persistence: persistence, blended: blended,
+            stepSeconds: stepSeconds, clock: clock)
+    }
+
+    /// `recordSeriesForecast(_:originIndex:model:persistence:blended:)` of `series`.
+    static func recordSeriesForecast(
+        _ series: inout SeriesDynamics, originIndex k: Int, model path: [Double], persistence: Double,
+        blended: [Double], stepSeconds step: Double, clock: LocalClock
+    ) {
+        var calibrator = series.calibrator
+        series.calibrator = Self.emptyCalibrator
+        let recorded = series
         calibrator.record(
             originIndex: k, model: path, persistence: persistence, blended: blended,
             regressors: { h in
-                series.directRegressors(origin: Double(k) * step, target: Double(k + h) * step, clock: clock)
+                recorded.directRegressors(origin: Double(k) * step, target: Double(k + h) * step, clock: clock)
             }
         )
-        dynamics[i].calibrator = calibrator
+        series.calibrator = calibrator
     }
 
     /// A calibrator without anchors: what a series holds while its own one is recording.
@@ -45,18 +57,27 @@ extension TwinModel {
     /// an anchor horizon is that anchor's calibration, exactly.
     func trainingMeans(_ i: Int, path: [Double], persistence: Double, originIndex k: Int) -> [Double] {
         // Read through `dynamics[i]` (no copy of the series and its calibrator per origin).
-        let progress = warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex)
-        let calibrations = dynamics[i].calibrator.anchorCalibrations(
-            priorScale: dynamics[i].priorScale, through: path.count)
+        Self.trainingMeans(
+            dynamics[i], progress: warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex), path: path,
+            persistence: persistence, originIndex: k, stepSeconds: stepSeconds, clock: clock)
+    }
+
+    /// `trainingMeans(_:path:persistence:originIndex:)` of `series` (its zone's warm-up
+    /// progress `progress`).
+    static func trainingMeans(
+        _ series: borrowing SeriesDynamics, progress: Double, path: [Double], persistence: Double, originIndex k: Int,
+        stepSeconds: Double, clock: LocalClock
+    ) -> [Double] {
+        let calibrations = series.calibrator.anchorCalibrations(priorScale: series.priorScale, through: path.count)
         var regressors = [Double](repeating: 0, count: SeriesDynamics.directRegressorCount)
-        let originTypical = dynamics[i].typical(at: Double(k) * stepSeconds, clock: clock)
-        let range = dynamics[i].key.quantity.possibleRange
+        let originTypical = series.typical(at: Double(k) * stepSeconds, clock: clock)
+        let range = series.key.quantity.possibleRange
         var blended = [Double](repeating: 0, count: path.count)
         for a in calibrations.indices {
-            let h = dynamics[i].calibrator.anchors[a].horizon
+            let h = series.calibrator.anchors[a].horizon
             let c = calibrations[a]
-            if c.directShare > 0 {
-                dynamics[i].fillDirectRegressors(
+            if c.readsRegressors {
+                series.fillDirectRegressors(
                     &regressors, originTypical: originTypical, target: Double(k + h) * stepSeconds, clock: clock)
             }
             blended[h - 1] = Self.calibratedMean(

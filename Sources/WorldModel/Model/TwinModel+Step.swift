@@ -17,33 +17,12 @@ extension TwinModel {
         let stepStart = Double(k) * stepSeconds
         bridgeGap(to: k)
 
+        var zoneObserved = [Bool](repeating: false, count: layout.zoneIDs.count)
+        let expectations = learnDynamics(step, index: k, zoneObserved: &zoneObserved)
         var oneStep: [SeriesKey: OneStepExpectation] = [:]
         oneStep.reserveCapacity(dynamics.count)
-        var zoneObserved = [Bool](repeating: false, count: layout.zoneIDs.count)
         for i in dynamics.indices {
-            let key = dynamics[i].key
-            guard let value = step.values[key] else {
-                dynamics[i].predictThrough(change: weightedChange(i), maxGapSteps: configuration.maxGapSteps)
-                continue
-            }
-            zoneObserved[layout.dynamic[i].zoneIndex] = true
-            guard value.mean.isFinite else {
-                dynamics[i].predictThrough(change: weightedChange(i), maxGapSteps: configuration.maxGapSteps)
-                continue
-            }
-            let y = value.mean
-            dynamics[i].adoptScale(from: y)
-            let prior = dynamics[i].priorScale
-            let pending = dynamics[i].calibrator.oneStepForecast(targetIndex: k)
-            oneStep[key] = OneStepExpectation(
-                expected: pending?.blended,
-                expectedChange: pending.map { $0.blended - $0.persistence },
-                scale: dynamics[i].calibrator.anchors[0].effectiveScale(priorScale: prior)
-            )
-            dynamics[i].calibrator.score(targetIndex: k, observed: y, priorScale: prior)
-            dynamics[i].learn(observed: y)
-            dynamics[i].observe(y, last: value.last)
-            dynamics[i].observeProfile(y, at: stepStart, clock: clock)
+            if let expectation = expectations[i] { oneStep[dynamics[i].key] = expectation }
         }
         for j in inputs.indices {
             guard let value = step.values[inputs[j].key] else { continue }
@@ -52,18 +31,13 @@ extension TwinModel {
                 inputs[j].observe(value.mean, at: stepStart, clock: clock)
             }
         }
-        for c in chains.indices {
-            let value = step.values[SeriesKey(zone: chains[c].zone, quantity: .occupancy)]
-            if value != nil { zoneObserved[layout.occupancy[c].zoneIndex] = true }
-            observeOccupancy(c, value: value, index: k)
-        }
         for z in zoneObserved.indices where zoneObserved[z] {
             zoneSteps[z] = min(zoneSteps[z] + 1, Int(Int32.max))
         }
         lastStepIndex = k
         stepsLearned += 1
 
-        updatePendingFeatures(snapshot: currentSnapshot(index: k))
+        updatePendingFeatures(snapshot: currentSnapshot(index: k), worker: partitionWorker())
         let (scores, events) = assessHealth(step: step, index: k, oneStep: oneStep)
         switch purpose {
         case .forecast, .forecastNewest:
@@ -75,13 +49,89 @@ extension TwinModel {
         }
     }
 
+    /// Scores and learns every dynamic series and occupancy chain from step `k` (`.forecast`,
+    /// `.train`), or predicts it through the step, setting `zoneObserved` for the zones with a
+    /// value. Returns what the model expected of each observed dynamic series. Split at a zone
+    /// boundary across two threads for a large twin (`SeriesPartition`): each series' work
+    /// touches only its own state, and each zone's flag is set by one worker.
+    private mutating func learnDynamics(
+        _ step: ClosedStep, index k: Int, zoneObserved: inout [Bool]
+    ) -> [OneStepExpectation?] {
+        var expectations = [OneStepExpectation?](repeating: nil, count: dynamics.count)
+        let context = SeriesStepContext(model: self, index: k)
+        let layout = layout
+        let worker = partitionWorker()
+        // The same zone-aligned cuts for both lists: `dynamic` and `occupancy` follow `bound`.
+        let cuts = SeriesPartition.boundaries(
+            count: layout.bound.count, chunks: worker == nil ? 1 : SeriesPartition.chunksPerRegion
+        ) { layout.boundZoneIndex[$0] }
+        let ordinals = Self.ordinals(layout: layout, at: cuts)
+        expectations.withUnsafeMutableBufferPointer { expectations in
+            let expectations = PartitionedBuffer(expectations)
+            zoneObserved.withUnsafeMutableBufferPointer { observed in
+                let observed = PartitionedBuffer(observed)
+                withPartitionedSeries { series in
+                    SeriesPartition.run(chunks: cuts.count - 1, worker: worker) { chunk in
+                        for i in ordinals[chunk].dynamic..<ordinals[chunk + 1].dynamic {
+                            let zone = layout.dynamic[i].zoneIndex
+                            let value = step.values[layout.dynamic[i].key]
+                            if value != nil { observed[zone] = true }
+                            expectations[i] = Self.learnStep(
+                                &series.dynamics[i], value: value, progress: context.progress(zoneIndex: zone),
+                                context: context)
+                        }
+                        for c in ordinals[chunk].chain..<ordinals[chunk + 1].chain {
+                            let value = step.values[SeriesKey(zone: layout.occupancy[c].zone, quantity: .occupancy)]
+                            if value != nil { observed[layout.occupancy[c].zoneIndex] = true }
+                            Self.observeOccupancy(
+                                &series.chains[c], calibrator: &series.occupancyCalibrators[c], value: value,
+                                index: k, learnOnly: false, stepSeconds: context.stepSeconds, clock: context.clock)
+                        }
+                    }
+                }
+            }
+        }
+        return expectations
+    }
+
+    /// One dynamic series' step: scored and learned from its value, or predicted through the
+    /// step without a finite one. Returns what the model expected of the value, if observed.
+    private static func learnStep(
+        _ series: inout SeriesDynamics, value: StepValue?, progress: Double, context: SeriesStepContext
+    ) -> OneStepExpectation? {
+        guard let value, value.mean.isFinite else {
+            series.predictThrough(
+                change: weightedChange(series, progress: progress), maxGapSteps: context.maxGapSteps)
+            return nil
+        }
+        let k = context.index
+        let y = value.mean
+        series.adoptScale(from: y)
+        let prior = series.priorScale
+        let pending = series.calibrator.oneStepForecast(targetIndex: k)
+        let expectation = OneStepExpectation(
+            expected: pending?.blended,
+            expectedChange: pending.map { $0.blended - $0.persistence },
+            scale: series.calibrator.anchors[0].effectiveScale(priorScale: prior)
+        )
+        series.calibrator.score(targetIndex: k, observed: y, priorScale: prior)
+        series.learn(observed: y)
+        series.observe(y, last: value.last)
+        series.observeProfile(y, bin: context.profileBin)
+        return expectation
+    }
+
     /// The model's one-step change of series `i` from its pending features, shrunk by the
     /// learned one-step blending weight (so an untrusted model predicts persistence).
     func weightedChange(_ i: Int) -> Double? {
-        guard let phi = dynamics[i].pendingFeatures else { return nil }
-        let calibration = dynamics[i].calibrator.anchors[0].calibration(priorScale: dynamics[i].priorScale)
-        let progress = warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex)
-        return dynamics[i].predictedChange(phi) * calibration.weight * progress
+        Self.weightedChange(dynamics[i], progress: warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex))
+    }
+
+    /// `weightedChange(_:)` of `series` whose zone's warm-up progress is `progress`.
+    static func weightedChange(_ series: SeriesDynamics, progress: Double) -> Double? {
+        guard let phi = series.pendingFeatures else { return nil }
+        let calibration = series.calibrator.anchors[0].calibration(priorScale: series.priorScale)
+        return series.predictedChange(phi) * calibration.weight * progress
     }
 
     /// Bridges the steps between the latest processed step and step `k`: predicted through
@@ -108,36 +158,50 @@ extension TwinModel {
     }
 
     /// Sets every series' features φ at the current state (nil where the level is unknown),
-    /// reusing each series' feature array in place.
-    mutating func updatePendingFeatures(snapshot: InputSnapshot) {
+    /// reusing each series' feature array in place; split across two threads with a `worker`
+    /// (`SeriesPartition`: each series writes only its own features).
+    mutating func updatePendingFeatures(snapshot: InputSnapshot, worker: PartitionWorker? = nil) {
         // `FeatureTerm.fourier` of harmonics 1 and 2, with its arithmetic (so bit for bit).
-        let fourier = (1...2).map { k in
-            let angle = 2 * Double.pi * Double(k) * snapshot.dayFraction
-            return (sine: sin(angle), cosine: cos(angle))
-        }
-        for i in dynamics.indices {
-            guard let y = dynamics[i].level else {
-                dynamics[i].pendingFeatures = nil
-                continue
-            }
-            let n = dynamics[i].terms.count
-            guard dynamics[i].pendingFeatures?.count == n else {
-                dynamics[i].pendingFeatures = dynamics[i].features(y: y, change: dynamics[i].change, snapshot: snapshot)
-                continue
-            }
-            let terms = dynamics[i].terms
-            let change = dynamics[i].change
-            let reference = dynamics[i].reference
-            let scale = dynamics[i].scale
-            for f in 0..<n {
-                // The time-of-day terms are the same for every series: computed once per step.
-                if case .fourier(let k, let sine) = terms[f], k >= 1, k <= fourier.count {
-                    dynamics[i].pendingFeatures![f] = sine ? fourier[k - 1].sine : fourier[k - 1].cosine
-                    continue
+        let angles = (1...2).map { k in 2 * Double.pi * Double(k) * snapshot.dayFraction }
+        let sines = angles.map { sin($0) }
+        let cosines = angles.map { cos($0) }
+        withPartitionedDynamics { dynamics in
+            let cuts = SeriesPartition.boundaries(
+                count: dynamics.count, chunks: worker == nil ? 1 : SeriesPartition.chunksPerRegion)
+            SeriesPartition.run(chunks: cuts.count - 1, worker: worker) { chunk in
+                for i in cuts[chunk]..<cuts[chunk + 1] {
+                    Self.updatePendingFeatures(&dynamics[i], snapshot: snapshot, sines: sines, cosines: cosines)
                 }
-                dynamics[i].pendingFeatures![f] = terms[f].value(
-                    y: y, reference: reference, scale: scale, change: change, snapshot: snapshot)
             }
+        }
+    }
+
+    /// Sets `series`' features φ at its current state; `sines` and `cosines` are the
+    /// time-of-day harmonics 1, 2, … of the snapshot's day fraction.
+    static func updatePendingFeatures(
+        _ series: inout SeriesDynamics, snapshot: InputSnapshot, sines: [Double], cosines: [Double]
+    ) {
+        guard let y = series.level else {
+            series.pendingFeatures = nil
+            return
+        }
+        let n = series.terms.count
+        guard series.pendingFeatures?.count == n else {
+            series.pendingFeatures = series.features(y: y, change: series.change, snapshot: snapshot)
+            return
+        }
+        let terms = series.terms
+        let change = series.change
+        let reference = series.reference
+        let scale = series.scale
+        for f in 0..<n {
+            // The time-of-day terms are the same for every series: computed once per step.
+            if case .fourier(let k, let sine) = terms[f], k >= 1, k <= sines.count {
+                series.pendingFeatures![f] = sine ? sines[k - 1] : cosines[k - 1]
+                continue
+            }
+            series.pendingFeatures![f] = terms[f].value(
+                y: y, reference: reference, scale: scale, change: change, snapshot: snapshot)
         }
     }
 
@@ -154,14 +218,24 @@ extension TwinModel {
     /// Learns chain `c` from its step value (scoring its calibrator unless `learnOnly`), or
     /// predicts it through a step without one.
     mutating func observeOccupancy(_ c: Int, value: StepValue?, index k: Int, learnOnly: Bool = false) {
+        Self.observeOccupancy(
+            &chains[c], calibrator: &occupancyCalibrators[c], value: value, index: k, learnOnly: learnOnly,
+            stepSeconds: stepSeconds, clock: clock)
+    }
+
+    /// `observeOccupancy(_:value:index:learnOnly:)` of `chain` and its `calibrator`.
+    static func observeOccupancy(
+        _ chain: inout OccupancyChain, calibrator: inout HorizonCalibrator, value: StepValue?, index k: Int,
+        learnOnly: Bool, stepSeconds: Double, clock: LocalClock
+    ) {
         guard let value, value.mean.isFinite else {
-            chains[c].predictThrough(stepStart: Double(k - 1) * stepSeconds, clock: clock)
+            chain.predictThrough(stepStart: Double(k - 1) * stepSeconds, clock: clock)
             return
         }
         let fraction: Double
         let last: Double
         let count: Double?
-        if chains[c].isCounter {
+        if chain.isCounter {
             fraction = value.mean >= 0.5 ? 1 : 0
             last = value.last >= 0.5 ? 1 : 0
             count = value.mean
@@ -170,13 +244,13 @@ extension TwinModel {
             last = value.last.isFinite ? max(0, min(1, value.last)) : fraction
             count = nil
         }
-        if !learnOnly { occupancyCalibrators[c].score(targetIndex: k, observed: fraction, priorScale: 0.1) }
-        let previous = chains[c].lastObservedIndex == k - 1 ? Double(k - 1) * stepSeconds : nil
-        chains[c].observe(
+        if !learnOnly { calibrator.score(targetIndex: k, observed: fraction, priorScale: 0.1) }
+        let previous = chain.lastObservedIndex == k - 1 ? Double(k - 1) * stepSeconds : nil
+        chain.observe(
             fraction: fraction, last: last, count: count, at: Double(k) * stepSeconds, stepSeconds: stepSeconds,
             transitionFrom: previous, clock: clock
         )
-        chains[c].lastObservedIndex = k
+        chain.lastObservedIndex = k
     }
 
     /// The inputs every feature reads at step `index`, from the current state.

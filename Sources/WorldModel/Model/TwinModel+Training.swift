@@ -41,10 +41,27 @@ extension TwinModel {
     mutating func recordTrainingForecasts(originIndex k: Int) {
         let length = trainingRolloutLength(originIndex: k)
         let rollout = withRolloutHorizon(length) { $0.rollout(originIndex: k) }
-        for i in dynamics.indices {
-            guard let path = rollout.paths[i], let persistence = dynamics[i].level else { continue }
-            let blended = trainingMeans(i, path: path, persistence: persistence, originIndex: k)
-            recordSeriesForecast(i, originIndex: k, model: path, persistence: persistence, blended: blended)
+        let context = SeriesStepContext(model: self, index: k)
+        let layout = layout
+        let worker = partitionWorker()
+        // Each series records and weights only its own calibrator: split across two threads.
+        withPartitionedDynamics { dynamics in
+            let cuts = SeriesPartition.boundaries(
+                count: dynamics.count, chunks: worker == nil ? 1 : SeriesPartition.chunksPerRegion)
+            SeriesPartition.run(chunks: cuts.count - 1, worker: worker) { chunk in
+                for i in cuts[chunk]..<cuts[chunk + 1] {
+                    if let path = rollout.paths[i], let persistence = dynamics[i].level {
+                        let blended = Self.trainingMeans(
+                            dynamics[i], progress: context.progress(zoneIndex: layout.dynamic[i].zoneIndex),
+                            path: path, persistence: persistence, originIndex: k, stepSeconds: context.stepSeconds,
+                            clock: context.clock)
+                        Self.recordSeriesForecast(
+                            &dynamics[i], originIndex: k, model: path, persistence: persistence, blended: blended,
+                            stepSeconds: context.stepSeconds, clock: context.clock)
+                    }
+                    dynamics[i].calibrator.weightRecorded(originIndex: k, weight: Self.trainingStride(horizon:))
+                }
+            }
         }
         for c in chains.indices {
             guard let current = chains[c].probability else { continue }
@@ -53,9 +70,6 @@ extension TwinModel {
                 originIndex: k, model: chain, persistence: current,
                 blended: trainingOccupancyMeans(c, chain: chain, current: current)
             )
-        }
-        for i in dynamics.indices {
-            dynamics[i].calibrator.weightRecorded(originIndex: k, weight: Self.trainingStride(horizon:))
         }
         for c in occupancyCalibrators.indices {
             occupancyCalibrators[c].weightRecorded(originIndex: k, weight: Self.trainingStride(horizon:))

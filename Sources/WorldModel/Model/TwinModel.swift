@@ -35,6 +35,15 @@ public struct TwinModel: Sendable, Codable {
     var zoneSteps: [Int]
     /// Index of the latest processed step.
     var lastStepIndex: Int?
+    /// The thread that takes half of a large twin's per-series work (`partitionWorker()`);
+    /// not part of the checkpoint, shared by copies.
+    var sharedPartitionWorker: PartitionWorker?
+
+    /// Every stored property but `sharedPartitionWorker`, in declaration order (the checkpoint).
+    enum CodingKeys: String, CodingKey {
+        case twin, configuration, dataTime, stepsLearned, clock, layout, aggregator, dynamics, inputs, chains
+        case occupancyCalibrators, health, zoneSteps, lastStepIndex
+    }
 
     var stepSeconds: Double { Double(max(1, twin.stepSeconds)) }
 
@@ -119,7 +128,12 @@ public struct TwinModel: Sendable, Codable {
     }
 
     func warmupProgress(zoneIndex: Int) -> Double {
-        guard configuration.warmupSteps > 0 else { return 1 }
-        return min(1, Double(zoneSteps[zoneIndex]) / Double(configuration.warmupSteps))
+        Self.warmupProgress(steps: zoneSteps[zoneIndex], warmupSteps: configuration.warmupSteps)
+    }
+
+    /// A zone's warm-up progress in [0, 1] after `steps` learned steps.
+    static func warmupProgress(steps: Int, warmupSteps: Int) -> Double {
+        guard warmupSteps > 0 else { return 1 }
+        return min(1, Double(steps) / Double(warmupSteps))
     }
 }
