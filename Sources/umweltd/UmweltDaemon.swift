@@ -33,6 +33,7 @@ struct UmweltDaemon: AsyncParsableCommand {
     var twinsOnly: String?
 
     func run() async throws {
+        AllocatorTuning.apply()
         let environment = ProcessInfo.processInfo.environment
         let configuration: UmweltConfiguration
         do {
