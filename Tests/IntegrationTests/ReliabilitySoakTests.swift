@@ -8,10 +8,12 @@ import UmweltService
 /// resident memory flat after warm-up, no growth in open files or threads.
 @Suite(.serialized)
 struct ReliabilitySoakTests {
-    /// Wall time of the soak; the issue asks for minutes, CI gets one.
-    static let duration = 60.0
+    /// Wall time of the soak; the issue asks for minutes, CI gets one and a half.
+    static let duration = 90.0
     /// Samples before this are warm-up (allocator pools, SQLite page cache, first checkpoints).
-    static let warmUp = 20.0
+    /// With 20 s of 60, one late step of a few MB on a loaded CI machine (an allocator pool, the
+    /// page cache filling) read as 6.8-10 MB/min; the fit now spans 60 s after 30 s.
+    static let warmUp = 30.0
     /// Generous: a leak of one reading's worth per message at 1,000 msg/s would be ~10 MB/min.
     static let maximumSlopeMBPerMinute = 8.0
 
@@ -64,7 +66,8 @@ struct ReliabilitySoakTests {
                 + "RSS \(String(format: "%.1f", first.rssMB)) -> \(String(format: "%.1f", last.rssMB)) MB "
                 + "(slope \(String(format: "%.2f", slope)) MB/min after \(Int(Self.warmUp)) s), "
                 + "fds \(first.files) -> \(last.files) (max \(steady.map(\.files).max() ?? 0)), "
-                + "threads \(first.threads) -> \(last.threads) (max \(steady.map(\.threads).max() ?? 0))"
+                + "threads \(first.threads) -> \(last.threads) (max \(steady.map(\.threads).max() ?? 0)); "
+                + "RSS MB every 2 s: \(samples.map { String(format: "%.1f", $0.rssMB) }.joined(separator: " "))"
         )
         #expect(slope < Self.maximumSlopeMBPerMinute)
         #expect(steady.map(\.files).max()! <= first.files + 4, "open files grow")
