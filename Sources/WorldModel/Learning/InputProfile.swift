@@ -28,12 +28,8 @@ struct InputProfile: Sendable, Codable, Hashable {
         return weekend + min(47, Int(clock.dayFraction(time) * 48))
     }
 
-    mutating func observe(_ value: Double, at time: Double, clock: LocalClock) {
-        observe(value, bin: Self.bin(time, clock: clock))
-    }
-
-    /// `observe(_:at:clock:)` with the time's `bin(_:clock:)` computed by the caller (once
-    /// per step for every profile).
+    /// Learns `value` in bin `b`, the `bin(_:clock:)` of its step's start (computed by the
+    /// caller, once per step for every profile).
     mutating func observe(_ value: Double, bin b: Int) {
         last = value
         counts[b] = min(counts[b] + 1, 1_000)

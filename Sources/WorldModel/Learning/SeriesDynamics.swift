@@ -150,12 +150,8 @@ struct SeriesDynamics: Sendable, Codable, Hashable {
         }
     }
 
-    /// Adds the observed step mean `y` of the step starting at `time` to the time-of-day profile.
-    mutating func observeProfile(_ y: Double, at time: Double, clock: LocalClock) {
-        profile.observe(y, at: time, clock: clock)
-    }
-
-    /// `observeProfile(_:at:clock:)` with the step's `InputProfile.bin` computed by the caller.
+    /// Adds the observed step mean `y` to the time-of-day profile, in the step start's
+    /// `InputProfile.bin` (computed once per step by the caller).
     mutating func observeProfile(_ y: Double, bin: Int) {
         profile.observe(y, bin: bin)
     }

@@ -30,8 +30,8 @@ extension TwinModel {
     /// layout's sorted lists in step; the health baselines (reporting interval, previous value,
     /// typical in-step range, flat share) learned; no calibrator, detector or report.
     ///
-    /// The pass is cut at zone boundaries into chunks that `SeriesPartition` can split across
-    /// two threads (each series' work reads and writes only its own state); it runs serially.
+    /// The pass works on the series' storage as the split steps do (`PartitionedSeries`; each
+    /// series' work reads and writes only its own state), over all of it on the calling thread.
     mutating func learnOnly(_ step: ClosedStep, index k: Int) {
         bridgeGap(to: k)
         let context = SeriesStepContext(model: self, index: k)
@@ -44,22 +44,15 @@ extension TwinModel {
         // Serial: a learn-only step's per-series work (about 70 µs for 100 zones) is too short
         // to split; measured on two shared cores, the split ranged from 11 % faster to 19 %
         // slower than serial (`umwelt-bench model --warmup-days 365 --warmup-threads 1|2`).
-        // The work is partition-ready (`SeriesPartition`) if a worker is passed here.
-        let worker: PartitionWorker? = nil
-        let cuts = SeriesPartition.boundaries(
-            count: layout.bound.count, chunks: worker == nil ? 1 : SeriesPartition.chunksPerRegion
-        ) { layout.boundZoneIndex[$0] }
-        let ordinals = Self.ordinals(layout: layout, at: cuts)
+        // `learnOnly(_:range:ordinals:…)` works on any zone-aligned range, as the split needs.
         var zoneObserved = [Bool](repeating: false, count: zoneSteps.count)
         zoneObserved.withUnsafeMutableBufferPointer { observed in
             let observed = PartitionedBuffer(observed)
             withPartitionedSeries { series in
-                SeriesPartition.run(chunks: cuts.count - 1, worker: worker) { chunk in
-                    Self.learnOnly(
-                        step, range: cuts[chunk]..<cuts[chunk + 1], ordinals: ordinals[chunk], series: series,
-                        observed: observed, layout: layout,
-                        settings: { z in z >= 0 ? tailored?[z] ?? defaults : defaults }, context: context)
-                }
+                Self.learnOnly(
+                    step, range: layout.bound.indices, ordinals: SeriesOrdinals(), series: series,
+                    observed: observed, layout: layout,
+                    settings: { z in z >= 0 ? tailored?[z] ?? defaults : defaults }, context: context)
             }
         }
         for z in zoneObserved.indices where zoneObserved[z] {

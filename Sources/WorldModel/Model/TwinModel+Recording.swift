@@ -51,19 +51,10 @@ extension TwinModel {
     /// A calibrator without anchors: what a series holds while its own one is recording.
     private static let emptyCalibrator = HorizonCalibrator(horizon: 0)
 
-    /// The training path's published means of series `i` from origin `k`, at the anchor
-    /// horizons that `path` reaches (elsewhere 0: the calibrator reads only the anchors).
-    /// The same arithmetic as `calibratedForecast` at those horizons: the calibration profile at
-    /// an anchor horizon is that anchor's calibration, exactly.
-    func trainingMeans(_ i: Int, path: [Double], persistence: Double, originIndex k: Int) -> [Double] {
-        // Read through `dynamics[i]` (no copy of the series and its calibrator per origin).
-        Self.trainingMeans(
-            dynamics[i], progress: warmupProgress(zoneIndex: layout.dynamic[i].zoneIndex), path: path,
-            persistence: persistence, originIndex: k, stepSeconds: stepSeconds, clock: clock)
-    }
-
-    /// `trainingMeans(_:path:persistence:originIndex:)` of `series` (its zone's warm-up
-    /// progress `progress`).
+    /// The training path's published means of `series` (its zone's warm-up progress
+    /// `progress`) from origin `k`, at the anchor horizons that `path` reaches (elsewhere 0: the
+    /// calibrator reads only the anchors). The same arithmetic as `calibratedForecast` at those
+    /// horizons: the calibration profile at an anchor horizon is that anchor's calibration, exactly.
     static func trainingMeans(
         _ series: borrowing SeriesDynamics, progress: Double, path: [Double], persistence: Double, originIndex k: Int,
         stepSeconds: Double, clock: LocalClock

@@ -24,11 +24,12 @@ extension TwinModel {
         for i in dynamics.indices {
             if let expectation = expectations[i] { oneStep[dynamics[i].key] = expectation }
         }
+        let profileBin = InputProfile.bin(stepStart, clock: clock)
         for j in inputs.indices {
             guard let value = step.values[inputs[j].key] else { continue }
             if let z = layout.inputZoneIndex[j] { zoneObserved[z] = true }
             if value.mean.isFinite {
-                inputs[j].observe(value.mean, at: stepStart, clock: clock)
+                inputs[j].observe(value.mean, bin: profileBin)
             }
         }
         for z in zoneObserved.indices where zoneObserved[z] {
@@ -215,15 +216,8 @@ extension TwinModel {
         for s in health.indices { health[s].resetAfterGap(index: index) }
     }
 
-    /// Learns chain `c` from its step value (scoring its calibrator unless `learnOnly`), or
+    /// Learns `chain` from its step value (scoring its `calibrator` unless `learnOnly`), or
     /// predicts it through a step without one.
-    mutating func observeOccupancy(_ c: Int, value: StepValue?, index k: Int, learnOnly: Bool = false) {
-        Self.observeOccupancy(
-            &chains[c], calibrator: &occupancyCalibrators[c], value: value, index: k, learnOnly: learnOnly,
-            stepSeconds: stepSeconds, clock: clock)
-    }
-
-    /// `observeOccupancy(_:value:index:learnOnly:)` of `chain` and its `calibrator`.
     static func observeOccupancy(
         _ chain: inout OccupancyChain, calibrator: inout HorizonCalibrator, value: StepValue?, index k: Int,
         learnOnly: Bool, stepSeconds: Double, clock: LocalClock
